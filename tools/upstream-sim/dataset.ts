@@ -1,0 +1,83 @@
+import { companyUsers, generateCompanies, type Company } from './companies';
+import { serializeJson, type JsonObject } from './dotnet-json';
+import { companyJobs } from './jobs';
+
+/** One generated job, kept as its exact JSON text (money literals included). */
+export interface JobEntry {
+  /** Start time then job id: the order the API's query returns jobs in. */
+  sortKey: string;
+  text: string;
+}
+
+/** Generating a date takes tens of ms, so recent (date, company) results are kept. */
+const CACHED_DATES = 16;
+
+/** The whole simulated database: companies, their users, and their jobs per date. */
+export class ScheduleDataset {
+  readonly companies: readonly Company[];
+  private readonly cache = new Map<string, JobEntry[]>();
+
+  constructor(
+    private readonly seed: number,
+    companyCount: number,
+  ) {
+    this.companies = generateCompanies(seed, companyCount);
+  }
+
+  company(id: number): Company | undefined {
+    return this.companies.find((company) => company.id === id);
+  }
+
+  /**
+   * Jobs of the date across companies (or of one company), ordered by start time as the
+   * API's query does, so companies are interleaved.
+   */
+  jobs(
+    date: string,
+    companyId: number | undefined,
+    isCancelled: (companyId: number, date: string) => boolean,
+  ): JobEntry[] {
+    return this.companies
+      .filter((company) => companyId === undefined || company.id === companyId)
+      .filter((company) => !isCancelled(company.id, date))
+      .flatMap((company) => this.companyEntries(company, date))
+      .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+  }
+
+  /** A job that exists whatever the date, for fault modes that need at least one. */
+  anyJob(date: string): JobEntry {
+    return toEntry(companyJobs(this.seed, this.companies[0], date, true)[0]);
+  }
+
+  users(): JsonObject[] {
+    return this.companies.flatMap(companyUsers);
+  }
+
+  private companyEntries(company: Company, date: string): JobEntry[] {
+    const key = `${date}|${company.id}`;
+    const cached = this.cache.get(key);
+    if (cached) {
+      return cached;
+    }
+    const entries = companyJobs(this.seed, company, date).map(toEntry);
+    this.cache.set(key, entries);
+    if (this.cache.size > CACHED_DATES * this.companies.length) {
+      this.cache.delete(this.cache.keys().next().value as string);
+    }
+    return entries;
+  }
+}
+
+function toEntry(job: JsonObject): JobEntry {
+  const start = typeof job.ScheduledStartTime === 'string' ? job.ScheduledStartTime : '';
+  const id = typeof job.JobInformationId === 'number' ? job.JobInformationId : 0;
+  return {
+    sortKey: `${start}#${String(id).padStart(12, '0')}`,
+    text: serializeJson(job),
+  };
+}
+
+/** The API's envelope around already-serialized jobs. */
+export function scheduleEnvelope(texts: readonly string[], count = texts.length): string {
+  return `{"Result":[${texts.join(',')}],"Message":"Successfully retrieved ${count} jobs","IsSuccess":true}`;
+}
