@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Starts the whole stack locally: Redis, Azurite (in memory), the simulated legacy API and the
+# service, after installing what is missing. Ctrl-C stops everything. Logs go to .run/*.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/ensure-deps.sh
+ensure_deps
+
+PORT=${PORT:-3000}
+REDIS_PORT=${REDIS_PORT:-6379}
+AZURITE_PORT=${AZURITE_PORT:-10000}
+SIM_PORT=${SIM_PORT:-4000}
+export PATH="$PWD/node_modules/.bin:$PATH" # Node 24 from the devDependency, first on PATH
+mkdir -p .run
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_for_port() {
+  for _ in $(seq 1 300); do port_open "$1" && return 0; sleep 0.1; done
+  echo "$2 did not open port $1; see .run/$2.log" >&2
+  exit 1
+}
+start() { # name port command...
+  local name=$1 port=$2
+  shift 2
+  if port_open "$port"; then
+    echo "Port $port is already in use; stop whatever listens there or set another port." >&2
+    exit 1
+  fi
+  "$@" >".run/$name.log" 2>&1 &
+  pids+=($!)
+  wait_for_port "$port" "$name"
+  echo "  $name on port $port"
+}
+
+echo "Building"
+npm run --silent build
+npm run --silent build:tools
+
+echo "Starting"
+start redis "$REDIS_PORT" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no
+start azurite "$AZURITE_PORT" azurite-blob --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" \
+  --inMemoryPersistence --skipApiVersionCheck --loose --disableTelemetry
+SIM_PORT=$SIM_PORT start upstream-sim "$SIM_PORT" node dist-tools/tools/upstream-sim/main.js
+
+export PORT
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}
+export AZURE_STORAGE_CONNECTION_STRING=${AZURE_STORAGE_CONNECTION_STRING:-"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;"}
+export UPSTREAM_BASE_URL=${UPSTREAM_BASE_URL:-http://127.0.0.1:$SIM_PORT}
+start schedule-cache "$PORT" node dist/main.js
+
+today=$(date -u +%F)
+company=$(curl -s "http://127.0.0.1:$SIM_PORT/__sim/companies" | node -e \
+  'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).bigCompanyIds[0]))' 2>/dev/null || echo 59)
+cat <<MSG
+
+schedule-cache is up on http://127.0.0.1:$PORT (logs: .run/schedule-cache.log)
+
+A miss (the simulated legacy API takes 2-5 s), then a hit (milliseconds):
+  curl -si "http://127.0.0.1:$PORT/api/dr-schedule?startDate=$today&endDate=$today&serviceCompanyId=$company" | head -12
+  curl -si "http://127.0.0.1:$PORT/api/dr-schedule?startDate=$today&endDate=$today&serviceCompanyId=$company" | head -12
+
+Health: curl -s http://127.0.0.1:$PORT/health/ready   Metrics: curl -s http://127.0.0.1:$PORT/metrics
+Press Ctrl-C to stop everything.
+MSG
+wait "${pids[-1]}"

@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { BlobModule } from './blob/blob.module';
+import { AppConfig } from './config/app-config';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { ScheduleModule } from './schedule/schedule.module';
+
+@Module({})
+export class AppModule {
+  /** The configuration is validated before Nest starts and handed in, never read from env here. */
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+      imports: [MetricsModule, BlobModule, ScheduleModule, HealthModule],
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import { BlobServiceClient, ContainerClient, RestError } from '@azure/storage-blob';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { BlobStorage, BlobWrite, BlobWriteResult, StoredBlob } from './blob.storage';
+
+@Injectable()
+export class AzureBlobStorage extends BlobStorage {
+  private readonly container: ContainerClient;
+  private readonly readTimeoutMs: number;
+
+  constructor(config: AppConfig) {
+    super();
+    this.container = BlobServiceClient.fromConnectionString(config.blob.connectionString, {
+      // Fail fast: a slow store must not hold a read longer than asking the upstream would.
+      retryOptions: { maxTries: 2, retryDelayInMs: 100, tryTimeoutInMs: config.blob.timeoutMs },
+    }).getContainerClient(config.blob.container);
+    this.readTimeoutMs = config.blob.timeoutMs;
+  }
+
+  async ensureContainer(): Promise<void> {
+    await this.container.createIfNotExists();
+  }
+
+  async read(name: string): Promise<StoredBlob | null> {
+    try {
+      const response = await this.container
+        .getBlobClient(name)
+        .download(0, undefined, { abortSignal: AbortSignal.timeout(this.readTimeoutMs) });
+      return {
+        body: await readAll(response.readableStreamBody),
+        etag: response.etag ?? '',
+        lastModified: response.lastModified ?? new Date(0),
+        contentType: response.contentType ?? 'application/octet-stream',
+        metadata: response.metadata ?? {},
+      };
+    } catch (error) {
+      if (isNotFound(error)) {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  async write(name: string, blob: BlobWrite): Promise<BlobWriteResult> {
+    const response = await this.container.getBlockBlobClient(name).uploadData(blob.body, {
+      blobHTTPHeaders: { blobContentType: blob.contentType },
+      metadata: blob.metadata,
+    });
+    return { etag: response.etag ?? '', lastModified: response.lastModified ?? new Date() };
+  }
+
+  async delete(name: string): Promise<boolean> {
+    const response = await this.container.getBlobClient(name).deleteIfExists();
+    return response.succeeded;
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const names: string[] = [];
+    for await (const item of this.container.listBlobsFlat({ prefix })) {
+      names.push(item.name);
+    }
+    return names;
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof RestError && error.statusCode === 404;
+}
+
+async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  if (!stream) {
+    return Buffer.alloc(0);
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  }
+  return Buffer.concat(chunks);
+}

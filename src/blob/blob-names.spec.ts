@@ -1,0 +1,14 @@
+import { CompanyId, ScheduleDate } from '../schedule/schedule-key';
+import { BlobNames } from './blob-names';
+
+describe('BlobNames', () => {
+  it('should name a company document {serviceCompanyId}/{YYYY-MM-DD}/schedule.json', () => {
+    expect(BlobNames.schedule(59 as CompanyId, '2025-12-03' as ScheduleDate)).toBe(
+      '59/2025-12-03/schedule.json',
+    );
+  });
+
+  it('should keep manifests outside every company prefix', () => {
+    expect(BlobNames.manifest('2025-12-03' as ScheduleDate)).toBe('manifests/2025-12-03.json');
+  });
+});

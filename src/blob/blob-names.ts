@@ -1,0 +1,8 @@
+import { CompanyId, ScheduleDate } from '../schedule/schedule-key';
+
+// The only place blob names are built; inputs are already validated value types.
+export const BlobNames = {
+  schedule: (companyId: CompanyId, date: ScheduleDate): string =>
+    `${companyId}/${date}/schedule.json`,
+  manifest: (date: ScheduleDate): string => `manifests/${date}.json`,
+} as const;

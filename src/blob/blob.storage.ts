@@ -1,0 +1,32 @@
+export type BlobMetadata = Record<string, string>;
+
+export interface StoredBlob {
+  readonly body: Buffer;
+  readonly etag: string;
+  readonly lastModified: Date;
+  readonly contentType: string;
+  readonly metadata: BlobMetadata;
+}
+
+export interface BlobWrite {
+  readonly body: Buffer;
+  readonly contentType: string;
+  readonly metadata?: BlobMetadata;
+}
+
+export interface BlobWriteResult {
+  readonly etag: string;
+  readonly lastModified: Date;
+}
+
+/** Port and DI token for the document store; adapters live beside it. */
+export abstract class BlobStorage {
+  /** Creates the container if missing; called once at boot. */
+  abstract ensureContainer(): Promise<void>;
+  /** The blob with its properties, or null when it does not exist (one round trip). */
+  abstract read(name: string): Promise<StoredBlob | null>;
+  abstract write(name: string, blob: BlobWrite): Promise<BlobWriteResult>;
+  /** True when a blob was deleted, false when there was none. */
+  abstract delete(name: string): Promise<boolean>;
+  abstract list(prefix: string): Promise<string[]>;
+}

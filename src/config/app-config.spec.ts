@@ -1,0 +1,63 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const required = { UPSTREAM_BASE_URL: 'http://upstream.local:4000/' };
+
+describe(loadConfig.name, () => {
+  it('should apply the documented defaults', () => {
+    expect(loadConfig(required)).toEqual({
+      port: 3000,
+      redisUrl: 'redis://127.0.0.1:6379',
+      blob: {
+        connectionString: 'UseDevelopmentStorage=true',
+        container: 'schedule-cache',
+        writeConcurrency: 16,
+        timeoutMs: 5000,
+      },
+      upstream: {
+        baseUrl: 'http://upstream.local:4000',
+        token: undefined,
+        timeoutMs: 30000,
+        maxBodyBytes: 64 * 1024 * 1024,
+      },
+      logLevel: 'info',
+    });
+  });
+
+  it('should read numbers from strings', () => {
+    const config = loadConfig({ ...required, PORT: '8080', UPSTREAM_TIMEOUT_MS: '1500' });
+    expect(config.port).toBe(8080);
+    expect(config.upstream.timeoutMs).toBe(1500);
+  });
+
+  it.each([
+    [{}, 'UPSTREAM_BASE_URL'],
+    [{ ...required, PORT: 'eighty' }, 'PORT'],
+    [{ ...required, PORT: '70000' }, 'PORT'],
+    [{ ...required, REDIS_URL: 'http://redis' }, 'REDIS_URL'],
+    [{ ...required, BLOB_CONTAINER: 'Bad_Name' }, 'BLOB_CONTAINER'],
+    [{ ...required, UPSTREAM_BASE_URL: 'ftp://x' }, 'UPSTREAM_BASE_URL'],
+    [{ ...required, UPSTREAM_TIMEOUT_MS: '-5' }, 'UPSTREAM_TIMEOUT_MS'],
+    [{ ...required, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('should refuse %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(
+      new RegExp(`^Invalid environment configuration:\\n  ${variable}: `),
+    );
+  });
+
+  it('should never echo a rejected value, which may be a secret', () => {
+    const secret = 'AccountKey=super-secret-value';
+    const error = captureError(() => loadConfig({ ...required, UPSTREAM_TIMEOUT_MS: secret }));
+    expect(error.message).toContain('UPSTREAM_TIMEOUT_MS');
+    expect(error.message).not.toContain(secret);
+  });
+});
+
+function captureError(action: () => unknown): Error {
+  try {
+    action();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}

@@ -1,0 +1,51 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { EnvironmentVariables, LogLevel } from './env.dto';
+
+/** Validated, typed configuration; also the DI token for it. */
+export class AppConfig {
+  readonly port!: number;
+  readonly redisUrl!: string;
+  readonly blob!: {
+    connectionString: string;
+    container: string;
+    writeConcurrency: number;
+    timeoutMs: number;
+  };
+  readonly upstream!: { baseUrl: string; token?: string; timeoutMs: number; maxBodyBytes: number };
+  readonly logLevel!: LogLevel;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const vars = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
+  const errors = validateSync(vars, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    // Only names and rules: a rejected value may be a secret.
+    const lines = errors.map(
+      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
+    throw new ConfigError(`Invalid environment configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return {
+    port: vars.PORT,
+    redisUrl: vars.REDIS_URL,
+    blob: {
+      connectionString: vars.AZURE_STORAGE_CONNECTION_STRING,
+      container: vars.BLOB_CONTAINER,
+      writeConcurrency: vars.BLOB_WRITE_CONCURRENCY,
+      timeoutMs: vars.BLOB_TIMEOUT_MS,
+    },
+    upstream: {
+      baseUrl: vars.UPSTREAM_BASE_URL.replace(/\/+$/, ''),
+      token: vars.UPSTREAM_API_TOKEN,
+      timeoutMs: vars.UPSTREAM_TIMEOUT_MS,
+      maxBodyBytes: vars.UPSTREAM_MAX_BODY_MB * 1024 * 1024,
+    },
+    logLevel: vars.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,12 @@
+import { CompanyId, ScheduleDate } from '../schedule/schedule-key';
+
+/** An all-companies answer that passed validation: its raw text and each job's company. */
+export interface UpstreamSchedule {
+  readonly text: string;
+  readonly companyIds: readonly CompanyId[];
+}
+
+/** Port and DI token for the legacy API. */
+export abstract class UpstreamClient {
+  abstract fetchSchedule(date: ScheduleDate): Promise<UpstreamSchedule>;
+}
