@@ -17,10 +17,12 @@ ensure_apt_packages() {
 }
 
 ensure_node_modules() {
-  # npm ci again whenever the lock file changed since the last install.
-  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "Installing npm dependencies (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` keeps the locked versions. Not `npm ci`: the registry reachable here lacks some
+  # other-platform optional binaries (e.g. msgpackr-extract for darwin), so the lock file cannot
+  # list them and `npm ci` refuses it as out of sync.
+  if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "Installing npm dependencies"
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
 
