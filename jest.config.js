@@ -2,6 +2,8 @@
 const transform = { '^.+\\.ts$': 'ts-jest' };
 
 module.exports = {
+  // A bound for hung tests, not a speed assertion: some e2e tests wait for retries and stalled jobs.
+  testTimeout: 60_000,
   projects: [
     {
       displayName: 'unit',

@@ -54,6 +54,7 @@ export PORT
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}
 export AZURE_STORAGE_CONNECTION_STRING=${AZURE_STORAGE_CONNECTION_STRING:-"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;"}
 export UPSTREAM_BASE_URL=${UPSTREAM_BASE_URL:-http://127.0.0.1:$SIM_PORT}
+export ADMIN_API_TOKEN=${ADMIN_API_TOKEN:-local-admin-token-not-for-production}
 start schedule-cache "$PORT" node dist/main.js
 
 today=$(date -u +%F)
@@ -66,6 +67,11 @@ schedule-cache is up on http://127.0.0.1:$PORT (logs: .run/schedule-cache.log)
 A miss (the simulated legacy API takes 2-5 s), then a hit (milliseconds):
   curl -si "http://127.0.0.1:$PORT/api/dr-schedule?startDate=$today&endDate=$today&serviceCompanyId=$company" | head -12
   curl -si "http://127.0.0.1:$PORT/api/dr-schedule?startDate=$today&endDate=$today&serviceCompanyId=$company" | head -12
+
+Pre-generate today + 6 days now (the cron runs every 30 minutes), then list the jobs:
+  curl -s -XPOST -H "Authorization: Bearer $ADMIN_API_TOKEN" http://127.0.0.1:$PORT/api/admin/pregen
+  curl -s -H "Authorization: Bearer $ADMIN_API_TOKEN" "http://127.0.0.1:$PORT/api/admin/jobs?limit=10"
+Queue UI: http://127.0.0.1:$PORT/admin/queues (any user name, password $ADMIN_API_TOKEN)
 
 Health: curl -s http://127.0.0.1:$PORT/health/ready   Metrics: curl -s http://127.0.0.1:$PORT/metrics
 Press Ctrl-C to stop everything.

@@ -30,6 +30,5 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       void reply.header('x-request-id', request.id);
       done();
     });
-  app.enableShutdownHooks();
   return app;
 }

@@ -3,6 +3,7 @@ import { BlobModule } from './blob/blob.module';
 import { AppConfig } from './config/app-config';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PregenModule } from './pregen/pregen.module';
 import { ScheduleModule } from './schedule/schedule.module';
 
 @Module({})
@@ -14,7 +15,7 @@ export class AppModule {
       global: true,
       providers: [{ provide: AppConfig, useValue: config }],
       exports: [AppConfig],
-      imports: [MetricsModule, BlobModule, ScheduleModule, HealthModule],
+      imports: [MetricsModule, BlobModule, ScheduleModule, PregenModule, HealthModule],
     };
   }
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
 
@@ -14,6 +15,19 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   const app = await createApp(config);
+  // Instead of enableShutdownHooks(), which re-raises the signal: a clean drain exits 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      new Logger('Shutdown').log(`${signal} received: draining`);
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`Shutdown failed: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
+    });
+  }
   await app.listen(config.port, '0.0.0.0');
 }
 

@@ -1,11 +1,10 @@
-import { BlobServiceClient } from '@azure/storage-blob';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { ScheduleController } from '../src/schedule/schedule.controller';
 import { ScheduleRefreshService } from '../src/schedule/schedule-refresh.service';
 import { ScheduleDate } from '../src/schedule/schedule-key';
 import { startAzurite } from './support/services';
 import { azuriteConnectionString } from './support/services';
-import { getBytes, startTestApp, TestApp } from './support/test-app';
+import { blobEtags, getBytes, startTestApp, TestApp } from './support/test-app';
 
 const DATE = '2025-12-03';
 const path = (companyId: number | string, date = DATE) =>
@@ -32,16 +31,9 @@ describe(ScheduleController.name, () => {
     await stack.close();
   });
 
-  const storedBlobs = async (): Promise<string[]> => {
-    const container = BlobServiceClient.fromConnectionString(
-      stack.config.blob.connectionString,
-    ).getContainerClient(stack.config.blob.container);
-    const names: string[] = [];
-    for await (const blob of container.listBlobsFlat()) {
-      names.push(blob.name);
-    }
-    return names;
-  };
+  const storedBlobs = async (): Promise<string[]> => [
+    ...(await blobEtags(stack.config.blob)).keys(),
+  ];
 
   const companyWithJobs = () => sim.companyIds().find((id) => sim.jobsFor(DATE, id).length > 0)!;
 

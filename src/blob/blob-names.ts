@@ -5,4 +5,5 @@ export const BlobNames = {
   schedule: (companyId: CompanyId, date: ScheduleDate): string =>
     `${companyId}/${date}/schedule.json`,
   manifest: (date: ScheduleDate): string => `manifests/${date}.json`,
+  users: (): string => 'users/users.json',
 } as const;

@@ -7,6 +7,7 @@ describe(loadConfig.name, () => {
     expect(loadConfig(required)).toEqual({
       port: 3000,
       redisUrl: 'redis://127.0.0.1:6379',
+      queuePrefix: 'schedule-cache',
       blob: {
         connectionString: 'UseDevelopmentStorage=true',
         container: 'schedule-cache',
@@ -20,6 +21,20 @@ describe(loadConfig.name, () => {
         maxBodyBytes: 64 * 1024 * 1024,
       },
       logLevel: 'info',
+      pregen: {
+        enabled: true,
+        cron: '*/30 * * * *',
+        timeZone: 'UTC',
+        days: 7,
+        attempts: 3,
+        backoffMs: 10000,
+        concurrency: 4,
+        lockMs: 30000,
+        stalledCheckMs: 30000,
+        usersCron: '0 * * * *',
+      },
+      shutdownGraceMs: 25000,
+      adminToken: undefined,
     });
   });
 
@@ -38,6 +53,12 @@ describe(loadConfig.name, () => {
     [{ ...required, UPSTREAM_BASE_URL: 'ftp://x' }, 'UPSTREAM_BASE_URL'],
     [{ ...required, UPSTREAM_TIMEOUT_MS: '-5' }, 'UPSTREAM_TIMEOUT_MS'],
     [{ ...required, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ...required, PREGEN_ENABLED: 'yes' }, 'PREGEN_ENABLED'],
+    [{ ...required, PREGEN_CRON: 'every 30 minutes' }, 'PREGEN_CRON'],
+    [{ ...required, SCHEDULE_TIMEZONE: 'Mars/Olympus' }, 'SCHEDULE_TIMEZONE'],
+    [{ ...required, PREGEN_DAYS: '0' }, 'PREGEN_DAYS'],
+    [{ ...required, ADMIN_API_TOKEN: 'short' }, 'ADMIN_API_TOKEN'],
+    [{ ...required, QUEUE_PREFIX: 'a:b' }, 'QUEUE_PREFIX'],
   ])('should refuse %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(

@@ -6,6 +6,7 @@ import { EnvironmentVariables, LogLevel } from './env.dto';
 export class AppConfig {
   readonly port!: number;
   readonly redisUrl!: string;
+  readonly queuePrefix!: string;
   readonly blob!: {
     connectionString: string;
     container: string;
@@ -14,6 +15,20 @@ export class AppConfig {
   };
   readonly upstream!: { baseUrl: string; token?: string; timeoutMs: number; maxBodyBytes: number };
   readonly logLevel!: LogLevel;
+  readonly pregen!: {
+    enabled: boolean;
+    cron: string;
+    timeZone: string;
+    days: number;
+    attempts: number;
+    backoffMs: number;
+    concurrency: number;
+    lockMs: number;
+    stalledCheckMs: number;
+    usersCron: string;
+  };
+  readonly shutdownGraceMs!: number;
+  readonly adminToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -34,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   return {
     port: vars.PORT,
     redisUrl: vars.REDIS_URL,
+    queuePrefix: vars.QUEUE_PREFIX,
     blob: {
       connectionString: vars.AZURE_STORAGE_CONNECTION_STRING,
       container: vars.BLOB_CONTAINER,
@@ -47,5 +63,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       maxBodyBytes: vars.UPSTREAM_MAX_BODY_MB * 1024 * 1024,
     },
     logLevel: vars.LOG_LEVEL,
+    pregen: {
+      enabled: vars.PREGEN_ENABLED,
+      cron: vars.PREGEN_CRON,
+      timeZone: vars.SCHEDULE_TIMEZONE,
+      days: vars.PREGEN_DAYS,
+      attempts: vars.PREGEN_ATTEMPTS,
+      backoffMs: vars.PREGEN_BACKOFF_MS,
+      concurrency: vars.PREGEN_CONCURRENCY,
+      lockMs: vars.PREGEN_LOCK_MS,
+      stalledCheckMs: vars.PREGEN_STALLED_CHECK_MS,
+      usersCron: vars.USERS_SYNC_CRON,
+    },
+    shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
+    adminToken: vars.ADMIN_API_TOKEN,
   };
 }

@@ -1,19 +1,43 @@
 import { Transform } from 'class-transformer';
+import { CronTime } from 'cron';
+import { toBool, toInt } from '../common/transforms';
 import {
+  IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
+  IsTimeZone,
   IsUrl,
   Matches,
   Max,
+  MinLength,
   Min,
+  ValidateBy,
 } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+function isCronExpression(value: unknown): boolean {
+  if (typeof value !== 'string') {
+    return false;
+  }
+  try {
+    new CronTime(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const IsCronExpression = () =>
+  ValidateBy({
+    name: 'isCronExpression',
+    validator: {
+      validate: isCronExpression,
+      defaultMessage: () => '$property must be a cron expression (5 fields, or 6 with seconds)',
+    },
+  });
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -29,6 +53,10 @@ export class EnvironmentVariables {
   @IsString()
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
+
+  // Bull's key prefix: deployments (or test runs) sharing one Redis stay apart.
+  @Matches(/^[\w-]{1,64}$/, { message: '$property must be 1-64 letters, digits, _ or -' })
+  QUEUE_PREFIX = 'schedule-cache';
 
   @IsString()
   @IsNotEmpty()
@@ -74,4 +102,64 @@ export class EnvironmentVariables {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  @Transform(toBool)
+  @IsBoolean({ message: '$property must be true or false' })
+  PREGEN_ENABLED = true;
+
+  @IsCronExpression()
+  PREGEN_CRON = '*/30 * * * *';
+
+  @IsTimeZone()
+  SCHEDULE_TIMEZONE = 'UTC';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(62)
+  PREGEN_DAYS = 7;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  PREGEN_ATTEMPTS = 3;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  PREGEN_BACKOFF_MS = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  PREGEN_CONCURRENCY = 4;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  PREGEN_LOCK_MS = 30_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(600_000)
+  PREGEN_STALLED_CHECK_MS = 30_000;
+
+  @IsCronExpression()
+  USERS_SYNC_CRON = '0 * * * *';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_GRACE_MS = 25_000;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: '$property must be at least 16 characters' })
+  ADMIN_API_TOKEN?: string;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { BlobStorage } from '../blob/blob.storage';
 import { errorMessage } from '../common/error-message';
+import { withTimeout } from '../common/with-timeout';
 
 const PROBE_BLOB = 'health/probe';
 const TIMEOUT_MS = 2_000;
@@ -17,18 +18,10 @@ export class BlobHealthIndicator {
     const indicator = this.indicators.check(key);
     try {
       // A read of an absent blob proves the account, container and credentials answer.
-      await withTimeout(this.storage.read(PROBE_BLOB), TIMEOUT_MS);
+      await withTimeout(this.storage.read(PROBE_BLOB), TIMEOUT_MS, 'blob storage');
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: errorMessage(error) });
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -19,6 +19,9 @@ class ScriptedUpstream extends UpstreamClient {
     const text = JSON.stringify({ Result: this.jobs, Message: 'ok', IsSuccess: true });
     return { text, companyIds: validateSchedule(text) };
   }
+  fetchUsers(): Promise<string> {
+    return Promise.reject(new Error('not used'));
+  }
 }
 
 describe(ScheduleRefreshService.name, () => {

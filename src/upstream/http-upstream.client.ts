@@ -14,14 +14,28 @@ export class HttpUpstreamClient extends UpstreamClient {
     super();
   }
 
-  async fetchSchedule(date: ScheduleDate): Promise<UpstreamSchedule> {
+  fetchSchedule(date: ScheduleDate): Promise<UpstreamSchedule> {
     const query = new URLSearchParams({ startDate: date, endDate: date });
+    return this.measured(async () => {
+      const text = await this.get(`/api/dr-schedule?${query.toString()}`);
+      return { text, companyIds: validateSchedule(text) };
+    });
+  }
+
+  fetchUsers(): Promise<string> {
+    return this.measured(async () => {
+      const text = await this.get('/api/dr-schedule/users');
+      validateEnvelope(text);
+      return text;
+    });
+  }
+
+  private async measured<T>(call: () => Promise<T>): Promise<T> {
     const startedAt = performance.now();
     try {
-      const text = await this.get(`/api/dr-schedule?${query.toString()}`);
-      const schedule = { text, companyIds: validateSchedule(text) };
+      const answer = await call();
       this.metrics.recordUpstream('ok', (performance.now() - startedAt) / 1000);
-      return schedule;
+      return answer;
     } catch (error) {
       const outcome = error instanceof UpstreamError ? error.kind : 'network';
       this.metrics.recordUpstream(outcome, (performance.now() - startedAt) / 1000);
@@ -79,19 +93,7 @@ async function readText(response: Response, maxBytes: number): Promise<string> {
 
 /** Applies the acceptance rules and returns each job's company, in order. */
 export function validateSchedule(text: string): CompanyId[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new UpstreamError('invalid-json', 'Upstream answered invalid JSON');
-  }
-  if (!isRecord(body) || body.IsSuccess !== true) {
-    throw new UpstreamError('not-success', 'Upstream answered IsSuccess other than true');
-  }
-  if (!Array.isArray(body.Result)) {
-    throw new UpstreamError('invalid-result', 'Upstream Result is not an array');
-  }
-  return body.Result.map((job: unknown, index) => {
+  return validateEnvelope(text).map((job: unknown, index) => {
     const id = isRecord(job) ? job.ServiceCompanyId : undefined;
     const companyId = typeof id === 'number' ? toCompanyId(id) : null;
     if (companyId === null) {
@@ -102,6 +104,23 @@ export function validateSchedule(text: string): CompanyId[] {
     }
     return companyId;
   });
+}
+
+/** Valid JSON, `IsSuccess: true` and `Result` an array of objects; returns `Result`. */
+function validateEnvelope(text: string): unknown[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new UpstreamError('invalid-json', 'Upstream answered invalid JSON');
+  }
+  if (!isRecord(body) || body.IsSuccess !== true) {
+    throw new UpstreamError('not-success', 'Upstream answered IsSuccess other than true');
+  }
+  if (!Array.isArray(body.Result) || !body.Result.every(isRecord)) {
+    throw new UpstreamError('invalid-result', 'Upstream Result is not an array of objects');
+  }
+  return body.Result;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -9,4 +9,6 @@ export interface UpstreamSchedule {
 /** Port and DI token for the legacy API. */
 export abstract class UpstreamClient {
   abstract fetchSchedule(date: ScheduleDate): Promise<UpstreamSchedule>;
+  /** The portal users directory, validated, as the upstream wrote it. */
+  abstract fetchUsers(): Promise<string>;
 }

@@ -1,7 +1,10 @@
+import { BlobServiceClient } from '@azure/storage-blob';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { JobView } from '../../src/pregen/pregen.service';
+import { DateRefreshResult } from '../../src/schedule/schedule-refresh.service';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;
@@ -10,7 +13,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A unique container per app keeps suites that share one Azurite apart. */
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** A unique container (and queue prefix) per app keeps suites that share Azurite and Redis apart. */
 export function uniqueContainer(): string {
   return `test-${randomBytes(6).toString('hex')}`;
 }
@@ -21,8 +26,12 @@ export async function startTestApp(env: Record<string, string>): Promise<TestApp
     REDIS_URL: requireEnv('TEST_REDIS_URL'),
     AZURE_STORAGE_CONNECTION_STRING: requireEnv('TEST_AZURE_STORAGE_CONNECTION_STRING'),
     BLOB_CONTAINER: uniqueContainer(),
+    QUEUE_PREFIX: uniqueContainer(),
     LOG_LEVEL: 'silent',
     PORT: '1',
+    ADMIN_API_TOKEN: ADMIN_TOKEN,
+    PREGEN_ENABLED: 'false',
+    PREGEN_BACKOFF_MS: '50',
     ...env,
   });
   const app = await createApp(config);
@@ -54,3 +63,44 @@ export async function getBytes(
     body: Buffer.from(await response.arrayBuffer()),
   };
 }
+
+/** Every blob of a container with its ETag. */
+export async function blobEtags(blob: {
+  connectionString: string;
+  container: string;
+}): Promise<Map<string, string>> {
+  const container = BlobServiceClient.fromConnectionString(
+    blob.connectionString,
+  ).getContainerClient(blob.container);
+  const etags = new Map<string, string>();
+  for await (const blob of container.listBlobsFlat()) {
+    etags.set(blob.name, blob.properties.etag ?? '');
+  }
+  return etags;
+}
+
+export async function adminFetch(
+  url: string,
+  init: { method?: string; body?: unknown; token?: string | null } = {},
+): Promise<{ status: number; headers: Headers; json: unknown }> {
+  const token = init.token === undefined ? ADMIN_TOKEN : init.token;
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await response.text();
+  let json: unknown = text;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, json };
+}
+
+/** A job as the admin API lists it, with a refresh job's result typed. */
+export type AdminJob = Omit<JobView, 'result'> & { result: DateRefreshResult | null };

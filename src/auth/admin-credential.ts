@@ -1,0 +1,28 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * True when an Authorization header carries the admin token, as `Bearer <token>` (automation)
+ * or as the password of `Basic` (so a browser can open the queue UI). No token configured: false.
+ */
+export function isAdminCredential(header: string | undefined, token: string | undefined): boolean {
+  if (!token || !header) {
+    return false;
+  }
+  const [scheme, value = ''] = header.trim().split(/\s+/, 2);
+  let presented: string | undefined;
+  if (scheme.toLowerCase() === 'bearer') {
+    presented = value;
+  } else if (scheme.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    presented = decoded.slice(decoded.indexOf(':') + 1);
+  }
+  return presented !== undefined && sameSecret(presented, token);
+}
+
+// Compare digests so neither the length nor a prefix of the token leaks through timing.
+function sameSecret(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+export const ADMIN_CHALLENGE = 'Basic realm="schedule-cache admin", charset="UTF-8"';

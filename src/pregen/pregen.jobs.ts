@@ -1,0 +1,31 @@
+import { ScheduleDate } from '../schedule/schedule-key';
+
+export const PREGEN_QUEUE = 'pregen';
+
+/** Every job the pre-generation queue runs; boot fails if one has no handler. */
+export enum JobName {
+  RefreshDate = 'refresh-date',
+  SyncUsers = 'sync-users',
+}
+
+export interface RefreshDateJob {
+  readonly date: ScheduleDate;
+  readonly cycleId: string;
+  /** Every date of the job's cycle, so whoever finishes last can summarise it. */
+  readonly cycleDates: readonly ScheduleDate[];
+}
+
+export interface SyncUsersJob {
+  readonly cycleId: string;
+}
+
+export interface JobPayloads {
+  [JobName.RefreshDate]: RefreshDateJob;
+  [JobName.SyncUsers]: SyncUsersJob;
+}
+
+/** Deterministic ids: every replica firing for the same slot names the same job, so Bull keeps one. */
+export const JobIds = {
+  refreshDate: (date: ScheduleDate, cycleId: string): string => `refresh:${date}:${cycleId}`,
+  syncUsers: (cycleId: string): string => `users:${cycleId}`,
+} as const;

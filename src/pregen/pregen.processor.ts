@@ -1,0 +1,101 @@
+import { InjectQueue } from '@nestjs/bull';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Job, Queue } from 'bull';
+import { Redis } from 'ioredis';
+import { errorMessage } from '../common/error-message';
+import { withTimeout } from '../common/with-timeout';
+import { AppConfig } from '../config/app-config';
+import { ScheduleRefreshService } from '../schedule/schedule-refresh.service';
+import { UsersService } from '../users/users.service';
+import { CycleSummaryService } from './cycle-summary.service';
+import { JobName, JobPayloads, PREGEN_QUEUE } from './pregen.jobs';
+
+type Handlers = { [Name in JobName]: (job: Job<JobPayloads[Name]>) => Promise<unknown> };
+
+/** Consumer side: runs queued jobs on this replica and stops taking them on shutdown. */
+@Injectable()
+export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(PregenProcessor.name);
+  private closing = false;
+
+  private readonly handlers: Handlers = {
+    [JobName.RefreshDate]: (job) => this.refreshDate(job),
+    [JobName.SyncUsers]: () => this.users.sync(),
+  };
+
+  constructor(
+    @InjectQueue(PREGEN_QUEUE) private readonly queue: Queue,
+    private readonly refresher: ScheduleRefreshService,
+    private readonly users: UsersService,
+    private readonly summaries: CycleSummaryService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const name of Object.values(JobName)) {
+      const handler = this.handlers[name] as (job: Job) => Promise<unknown>;
+      if (typeof handler !== 'function') {
+        throw new Error(`Job ${name} has no handler`);
+      }
+      const concurrency = name === JobName.RefreshDate ? this.config.pregen.concurrency : 1;
+      // Settles when the worker stops; a rejection while closing is expected, not a failure.
+      this.queue.process(name, concurrency, handler).catch((error: unknown) => {
+        if (!this.closing) {
+          this.logger.error(`Worker for ${name} stopped: ${errorMessage(error)}`);
+        }
+      });
+    }
+    this.queue.on('stalled', (job: Job) =>
+      this.logger.warn({ msg: 'job stalled, running it again', jobId: job.id }),
+    );
+    this.queue.on('failed', (job: Job, error: Error) =>
+      this.logger.warn({
+        msg: 'job attempt failed',
+        jobId: job.id,
+        attempt: job.attemptsMade,
+        of: job.opts.attempts,
+        error: error.message,
+      }),
+    );
+    this.queue.on('completed', (job: Job) => void this.summaries.onJobFinished(job));
+    this.queue.on('failed', (job: Job) => void this.summaries.onJobFinished(job));
+  }
+
+  /** Stop taking jobs and give the running ones a bounded time to finish. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    try {
+      // Closing a queue whose connections are still starting leaves Bull with unhandled rejections.
+      // Bull's event and blocking clients exist once a worker runs; its typings omit them.
+      const queue = this.queue as Queue & { eclient: Redis; bclient: Redis };
+      const clients = [queue.client, queue.eclient, queue.bclient];
+      await withTimeout(Promise.all(clients.map(connected)), this.config.shutdownGraceMs, 'Redis');
+      await withTimeout(this.queue.pause(true), this.config.shutdownGraceMs, 'finish running jobs');
+    } catch (error) {
+      this.logger.warn(`Shutting down with jobs still running: ${errorMessage(error)}`);
+    }
+  }
+
+  private async refreshDate(job: Job<JobPayloads[JobName.RefreshDate]>): Promise<unknown> {
+    const { date, cycleId } = job.data;
+    const context = { jobId: job.id, date, cycleId, attempt: job.attemptsMade + 1 };
+    this.logger.log({ msg: 'refresh job started', ...context });
+    const result = await this.refresher.refresh(date, { skipUnchanged: true, cycleId });
+    this.logger.log({ msg: 'refresh job finished', ...context, ...result });
+    if (result.failed > 0) {
+      throw new Error(`${result.failed} of ${result.companies} documents not stored`);
+    }
+    return result;
+  }
+}
+
+function connected(client: Redis): Promise<void> {
+  return client.status === 'ready'
+    ? Promise.resolve()
+    : new Promise((resolve) => client.once('ready', () => resolve()));
+}

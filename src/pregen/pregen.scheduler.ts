@@ -1,0 +1,57 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { errorMessage } from '../common/error-message';
+import { AppConfig } from '../config/app-config';
+import { CronSlots } from './cron-slots';
+import { PregenService } from './pregen.service';
+
+/**
+ * Cron ticks only enqueue. The expressions come from validated config, so the jobs are added
+ * through SchedulerRegistry rather than a static @Cron() decorator.
+ */
+@Injectable()
+export class PregenScheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger(PregenScheduler.name);
+
+  constructor(
+    private readonly registry: SchedulerRegistry,
+    private readonly pregen: PregenService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { enabled, cron, usersCron, timeZone } = this.config.pregen;
+    if (!enabled) {
+      this.logger.log('Pre-generation cron disabled (PREGEN_ENABLED=false)');
+      return;
+    }
+    this.schedule('pregen-cycle', cron, timeZone, (slot) =>
+      this.pregen.enqueueScheduledCycle(slot),
+    );
+    this.schedule('users-sync', usersCron, timeZone, (slot) => this.pregen.enqueueUsersSync(slot));
+  }
+
+  private schedule(
+    name: string,
+    expression: string,
+    timeZone: string,
+    enqueue: (slot: Date) => Promise<unknown>,
+  ): void {
+    const slots = new CronSlots(expression, timeZone);
+    const job = CronJob.from({
+      cronTime: expression,
+      timeZone,
+      onTick: async () => {
+        try {
+          await enqueue(slots.slotFor());
+        } catch (error) {
+          this.logger.error(`${name}: enqueue failed: ${errorMessage(error)}`);
+        }
+      },
+    });
+    this.registry.addCronJob(name, job);
+    job.start();
+    this.logger.log(`${name} scheduled: "${expression}" (${timeZone})`);
+  }
+}

@@ -1,0 +1,39 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort } from './services';
+import { waitFor } from './wait';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface ServiceProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  output(): string;
+}
+
+/** The built service (`node dist/main.js`) as its own process, as Kubernetes runs it. */
+export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'node'), ['dist/main.js'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`the service on port ${port}: ${output}`, async () => {
+    if (child.exitCode !== null) {
+      throw new Error(`service exited with ${child.exitCode}: ${output}`);
+    }
+    try {
+      return (await fetch(`${url}/health/live`)).ok;
+    } catch {
+      return false;
+    }
+  });
+  return { url, child, exited, output: () => output };
+}
