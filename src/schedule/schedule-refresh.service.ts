@@ -51,6 +51,7 @@ type WriteOutcome = 'written' | 'unchanged' | 'emptied' | 'failed';
 export class ScheduleRefreshService implements OnApplicationShutdown {
   private readonly logger = new Logger(ScheduleRefreshService.name);
   private readonly inFlight = new Map<ScheduleDate, RunningRefresh>();
+  private finished = 0;
 
   constructor(
     private readonly upstream: UpstreamClient,
@@ -73,9 +74,17 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
     this.inFlight.set(date, refresh);
     const fetched = () => (refresh.fetched = true);
     documents.then(fetched, fetched);
-    const forget = () => this.inFlight.delete(date);
+    const forget = () => {
+      this.inFlight.delete(date);
+      this.finished += 1;
+    };
     persisted.then(forget, forget);
     return refresh;
+  }
+
+  /** Refreshes over in this process: a reader that found nothing can notice one that just stored. */
+  get finishedCount(): number {
+    return this.finished;
   }
 
   /**

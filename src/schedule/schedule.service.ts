@@ -23,7 +23,8 @@ export class ScheduleService {
     private readonly refresher: ScheduleRefreshService,
   ) {}
 
-  async get(key: ScheduleKey): Promise<ScheduleAnswer> {
+  async get(key: ScheduleKey, reread = true): Promise<ScheduleAnswer> {
+    const finishedBefore = this.refresher.finishedCount;
     let stored: StoredBlob | null;
     try {
       stored = await this.storage.read(BlobNames.schedule(key.companyId, key.date));
@@ -36,6 +37,10 @@ export class ScheduleService {
     }
     if (await this.absentFromRefreshedDate(key)) {
       return { body: EMPTY_SCHEDULE.body, source: 'cache' };
+    }
+    if (reread && this.refresher.finishedCount !== finishedBefore) {
+      // A refresh finished storing while we looked: read again rather than fetch again.
+      return this.get(key, false);
     }
     return this.fromUpstream(key);
   }
