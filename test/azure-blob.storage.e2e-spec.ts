@@ -54,6 +54,20 @@ describe(AzureBlobStorage.name, () => {
     expect((await storage.read('60/a'))?.body.toString()).toBe('2');
   });
 
+  it('should create a missing container on the first write', async () => {
+    const late = new AzureBlobStorage(
+      loadConfig({
+        UPSTREAM_BASE_URL: 'http://upstream.invalid',
+        AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
+        BLOB_CONTAINER: uniqueContainer(),
+      }),
+    );
+
+    await late.write('1/a', { body: Buffer.from('x'), contentType: 'text/plain' });
+
+    expect((await late.read('1/a'))?.body.toString()).toBe('x');
+  });
+
   it('should list by prefix and delete', async () => {
     for (const name of ['61/2025-12-03/schedule.json', '61/2025-12-04/schedule.json', '610/x']) {
       await storage.write(name, { body: Buffer.from('{}'), contentType: 'application/json' });

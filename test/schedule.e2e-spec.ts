@@ -186,7 +186,8 @@ describe(ScheduleController.name, () => {
 
       expect(answer.status).toBe(status);
       const body = JSON.parse(answer.body.toString()) as { message: string };
-      expect(body.message).toMatch(/^Schedule service unavailable: Upstream/);
+      expect(body.message).toMatch(/^Schedule service unavailable: the legacy schedule API /);
+      expect(body.message).not.toContain(sim.url.replace('http://', ''));
       expect(await storedBlobs()).toEqual([]);
     },
   );

@@ -42,10 +42,22 @@ export class AzureBlobStorage extends BlobStorage {
   }
 
   async write(name: string, blob: BlobWrite): Promise<BlobWriteResult> {
-    const response = await this.container.getBlockBlobClient(name).uploadData(blob.body, {
-      blobHTTPHeaders: { blobContentType: blob.contentType },
-      metadata: blob.metadata,
-    });
+    const upload = () =>
+      this.container.getBlockBlobClient(name).uploadData(blob.body, {
+        blobHTTPHeaders: { blobContentType: blob.contentType },
+        metadata: blob.metadata,
+      });
+    let response;
+    try {
+      response = await upload();
+    } catch (error) {
+      // The container could not be created at boot (storage was down): create it now.
+      if (!(error instanceof RestError && error.code === 'ContainerNotFound')) {
+        throw error;
+      }
+      await this.ensureContainer();
+      response = await upload();
+    }
     return { etag: response.etag ?? '', lastModified: response.lastModified ?? new Date() };
   }
 

@@ -1,4 +1,5 @@
-import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { Global, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { errorMessage } from '../common/error-message';
 import { AzureBlobStorage } from './azure-blob.storage';
 import { BlobStorage } from './blob.storage';
 
@@ -10,7 +11,12 @@ import { BlobStorage } from './blob.storage';
 export class BlobModule implements OnModuleInit {
   constructor(private readonly storage: BlobStorage) {}
 
+  /** A storage outage at boot must not crash-loop pods: reads fall back to the upstream. */
   async onModuleInit(): Promise<void> {
-    await this.storage.ensureContainer();
+    try {
+      await this.storage.ensureContainer();
+    } catch (error) {
+      new Logger(BlobModule.name).error(`Container not ensured at boot: ${errorMessage(error)}`);
+    }
   }
 }

@@ -1,6 +1,17 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
-import { UpstreamError } from '../upstream/upstream.errors';
+import { UpstreamError, UpstreamFailure } from '../upstream/upstream.errors';
+
+// Clients learn what failed, not where: addresses and causes stay in the logs.
+const CLIENT_MESSAGES: Record<UpstreamFailure, string> = {
+  timeout: 'the legacy schedule API did not answer in time',
+  network: 'the legacy schedule API is unreachable',
+  'http-status': 'the legacy schedule API answered with an error',
+  'too-large': 'the legacy schedule API answered too much data',
+  'invalid-json': 'the legacy schedule API answered invalid data',
+  'not-success': 'the legacy schedule API reported a failure',
+  'invalid-result': 'the legacy schedule API answered invalid data',
+};
 
 /** Nothing stored and the upstream failed: 504 on timeout, 502 on any other refused answer. */
 @Catch(UpstreamError)
@@ -14,6 +25,6 @@ export class UpstreamErrorFilter implements ExceptionFilter<UpstreamError> {
       .switchToHttp()
       .getResponse<FastifyReply>()
       .status(status)
-      .send({ message: `Schedule service unavailable: ${error.message}` });
+      .send({ message: `Schedule service unavailable: ${CLIENT_MESSAGES[error.kind]}` });
   }
 }
