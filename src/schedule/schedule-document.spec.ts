@@ -30,6 +30,11 @@ describe(rawArrayElements.name, () => {
     expect(rawArrayElements(json, 'Result')).toEqual(['{"Result":[2,3]}']);
   });
 
+  it('should treat escaped backslashes before a quote as the end of a string', () => {
+    const json = '{"Result":[{"a":"x\\\\","b":"y\\"z"} , {"c":[ ]}]}';
+    expect(rawArrayElements(json, 'Result')).toEqual(['{"a":"x\\\\","b":"y\\"z"}', '{"c":[]}']);
+  });
+
   it('should return nothing for an empty array', () => {
     expect(rawArrayElements('{"Result":[]}', 'Result')).toEqual([]);
   });
