@@ -37,19 +37,21 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const name of Object.values(JobName)) {
-      const handler = this.handlers[name] as (job: Job) => Promise<unknown>;
-      if (typeof handler !== 'function') {
-        throw new Error(`Job ${name} has no handler`);
-      }
-      const concurrency = name === JobName.RefreshDate ? this.config.pregen.concurrency : 1;
+    const missing = Object.values(JobName).filter(
+      (name) => typeof this.handlers[name] !== 'function',
+    );
+    if (missing.length > 0) {
+      throw new Error(`Jobs without a handler: ${missing.join(', ')}`);
+    }
+    // One processor for all names: Bull adds up the concurrency of named processors.
+    this.queue
+      .process('*', this.config.pregen.concurrency, (job: Job) => this.dispatch(job))
       // Settles when the worker stops; a rejection while closing is expected, not a failure.
-      this.queue.process(name, concurrency, handler).catch((error: unknown) => {
+      .catch((error: unknown) => {
         if (!this.closing) {
-          this.logger.error(`Worker for ${name} stopped: ${errorMessage(error)}`);
+          this.logger.error(`Worker stopped: ${errorMessage(error)}`);
         }
       });
-    }
     this.queue.on('stalled', (job: Job) =>
       this.logger.warn({ msg: 'job stalled, running it again', jobId: job.id }),
     );
@@ -79,6 +81,15 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     } catch (error) {
       this.logger.warn(`Shutting down with jobs still running: ${errorMessage(error)}`);
     }
+  }
+
+  private dispatch(job: Job): Promise<unknown> {
+    const handler = this.handlers[job.name as JobName] as
+      ((job: Job) => Promise<unknown>) | undefined;
+    if (!handler) {
+      return Promise.reject(new Error(`No handler for job ${job.name}`));
+    }
+    return handler(job);
   }
 
   private async refreshDate(job: Job<JobPayloads[JobName.RefreshDate]>): Promise<unknown> {
