@@ -11,6 +11,8 @@ export interface SimControls {
   reset(): void;
   cancelJobs(companyId: number, date: string): void;
   callCounts(): CallCounts;
+  /** Simulated latency (ms) of each answered schedule call, per date. */
+  delays(): Record<string, number[]>;
   companyIds(): number[];
   bigCompanyIds(): number[];
 }
@@ -19,6 +21,7 @@ type ControlHandler = (sim: SimControls, body: Record<string, unknown>) => unkno
 
 const GET_ROUTES: Record<string, (sim: SimControls) => unknown> = {
   calls: (sim) => sim.callCounts(),
+  delays: (sim) => ({ byDate: sim.delays() }),
   companies: (sim) => ({ companyIds: sim.companyIds(), bigCompanyIds: sim.bigCompanyIds() }),
 };
 

@@ -9,7 +9,7 @@ export function isOpen(res: ServerResponse): boolean {
   return !res.destroyed && !res.writableEnded;
 }
 
-export function sendText(res: ServerResponse, status: number, body: string): void {
+export function sendText(res: ServerResponse, status: number, body: string | Buffer): void {
   if (!isOpen(res)) {
     return;
   }

@@ -18,9 +18,12 @@ import {
   STREETS,
 } from './sample-text';
 
-/** Job ids repeat only after this many days, which keeps them within a .NET int. */
-const JOB_ID_DAY_CYCLE = 7300;
-const MAX_JOBS_PER_COMPANY = 400;
+/**
+ * Job ids repeat only after this many days (about 13.7 years), which keeps them within a .NET
+ * int: 1,000,000 + (5000 * MAX_COMPANIES) * MAX_JOBS_PER_COMPANY = 2,001,000,000 < 2^31 - 1.
+ */
+export const JOB_ID_DAY_CYCLE = 5000;
+export const MAX_JOBS_PER_COMPANY = 400;
 const ABSENT_PROBABILITY = 0.2;
 
 interface Customer {

@@ -40,7 +40,9 @@ export async function handleSchedule(
     // Accept the request and never answer; close() destroys the socket.
     return;
   }
-  await ctx.delay(ctx.state.nextDelayMs());
+  const delayMs = ctx.state.nextDelayMs();
+  ctx.state.recordDelay(query.date, delayMs);
+  await ctx.delay(delayMs);
   await answerSchedule(ctx, res, query, fault);
 }
 
@@ -91,9 +93,16 @@ async function answerSchedule(
   query: ScheduleQuery,
   fault: Exclude<FaultMode, 'timeout'>,
 ): Promise<void> {
-  const jobs = ctx.dataset.jobs(query.date, query.companyId, (id, date) =>
-    ctx.state.isCancelled(id, date),
-  );
+  const isCancelled = (id: number, date: string): boolean => ctx.state.isCancelled(id, date);
+  if (fault === 'none' && query.companyId === undefined) {
+    sendText(
+      res,
+      200,
+      ctx.dataset.allCompaniesBody(query.date, ctx.state.cancellationRevision, isCancelled),
+    );
+    return;
+  }
+  const jobs = ctx.dataset.jobs(query.date, query.companyId, isCancelled);
   switch (fault) {
     case 'none':
       sendText(res, 200, scheduleBody(jobs));

@@ -39,7 +39,9 @@ export class SimState {
   private latencyRange: LatencyRange;
   private total = 0;
   private readonly byDate = new Map<string, number>();
+  private readonly delaysByDate = new Map<string, number[]>();
   private readonly cancelled = new Set<string>();
+  private revision = 0;
 
   constructor(private readonly defaultLatency: LatencyRange) {
     this.latencyRange = { ...defaultLatency };
@@ -89,6 +91,15 @@ export class SimState {
     }
   }
 
+  /** The simulated latency a call for `date` was given, so benchmarks can subtract it. */
+  recordDelay(date: string, ms: number): void {
+    this.delaysByDate.set(date, [...(this.delaysByDate.get(date) ?? []), ms]);
+  }
+
+  delays(): Record<string, number[]> {
+    return Object.fromEntries([...this.delaysByDate].map(([date, ms]) => [date, [...ms]]));
+  }
+
   calls(date?: string): number {
     return date === undefined ? this.total : (this.byDate.get(date) ?? 0);
   }
@@ -99,18 +110,28 @@ export class SimState {
 
   cancel(companyId: number, date: string): void {
     this.cancelled.add(`${companyId}|${date}`);
+    this.revision++;
+  }
+
+  /** Changes whenever the set of cancellations does, so answers cached under it go stale. */
+  get cancellationRevision(): number {
+    return this.revision;
   }
 
   isCancelled(companyId: number, date: string): boolean {
     return this.cancelled.has(`${companyId}|${date}`);
   }
 
-  /** Back to a fresh start: no calls, no fault, the configured latency, nothing cancelled. */
+  /** Back to a fresh start: no calls or delays, no fault, the configured latency, nothing cancelled. */
   reset(): void {
     this.setFault('none');
     this.latencyRange = { ...this.defaultLatency };
     this.total = 0;
     this.byDate.clear();
-    this.cancelled.clear();
+    this.delaysByDate.clear();
+    if (this.cancelled.size > 0) {
+      this.cancelled.clear();
+      this.revision++;
+    }
   }
 }

@@ -353,6 +353,23 @@ describe('createUpstreamSim', () => {
     expect(sim.jobsFor(DATE, companyId)).toHaveLength(own);
   });
 
+  it('should answer a whole date the same from cache, and anew after a cancel or reset', async () => {
+    const companyId = companyWithJobs(sim, DATE);
+    const text = async (): Promise<string> => (await fetch(scheduleUrl(sim, DATE))).text();
+
+    const first = await text();
+    expect(await text()).toBe(first);
+    expect(first).toBe(sim.responseBody(DATE));
+
+    sim.cancelJobs(companyId, DATE);
+    const cancelled = await text();
+    expect(cancelled).toBe(sim.responseBody(DATE));
+    expect(cancelled).not.toBe(first);
+
+    sim.reset();
+    expect(await text()).toBe(first);
+  });
+
   it('should reject invalid arguments with RangeError', async () => {
     expect(() => sim.cancelJobs(-1, DATE)).toThrow(RangeError);
     expect(() => sim.cancelJobs(sim.companyIds()[0], '23/11/2026')).toThrow(RangeError);
@@ -402,6 +419,18 @@ describe('createUpstreamSim', () => {
       const res = await fetch(`${sim.url}/__sim/calls`);
 
       expect(await res.json()).toEqual({ total: 2, byDate: { [DATE]: 2 } });
+    });
+
+    it('should report the simulated latency of each call per date, until reset', async () => {
+      sim.setLatency(7, 7);
+      await fetch(scheduleUrl(sim, DATE));
+      await fetch(scheduleUrl(sim, OTHER_DATE));
+
+      const res = await fetch(`${sim.url}/__sim/delays`);
+
+      expect(await res.json()).toEqual({ byDate: { [DATE]: [7], [OTHER_DATE]: [7] } });
+      sim.reset();
+      expect(sim.delays()).toEqual({});
     });
 
     it('should set a fault with times', async () => {

@@ -172,6 +172,10 @@ class UpstreamSimServer implements UpstreamSim {
     return this.state.callCounts();
   }
 
+  delays(): Record<string, number[]> {
+    return this.state.delays();
+  }
+
   reset(): void {
     this.state.reset();
   }
