@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { BlobHealthIndicator } from './blob.health';
+import { PregenModule } from '../pregen/pregen.module';
+import { UpstreamModule } from '../upstream/upstream.module';
+import { DependencyHealth } from './dependency.health';
+import { DrainState } from './drain-state';
 import { HealthController } from './health.controller';
 
 @Module({
-  imports: [TerminusModule],
+  imports: [TerminusModule, PregenModule, UpstreamModule],
   controllers: [HealthController],
-  providers: [BlobHealthIndicator],
+  providers: [DependencyHealth, DrainState],
 })
 export class HealthModule {}

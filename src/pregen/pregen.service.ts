@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { withTimeout } from '../common/with-timeout';
 import { AppConfig } from '../config/app-config';
 import { ScheduleDate } from '../schedule/schedule-key';
+import { ScheduleRefreshService } from '../schedule/schedule-refresh.service';
 import { pregenDates } from './pregen-dates';
 import { JobIds, JobName, PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
 
@@ -42,6 +43,7 @@ export class PregenService {
 
   constructor(
     @InjectQueue(PREGEN_QUEUE) private readonly queue: Queue,
+    private readonly refresher: ScheduleRefreshService,
     private readonly config: AppConfig,
   ) {}
 
@@ -114,6 +116,37 @@ export class PregenService {
           error: job.failedReason ?? null,
         };
       });
+  }
+
+  /** Job counts by state, for health details and metrics. */
+  counts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts() as unknown as Promise<Record<string, number>>;
+  }
+
+  /** Round trip to Redis through the queue's own connection. */
+  async pingRedis(): Promise<void> {
+    await this.queue.client.ping();
+  }
+
+  /** When each date of the current window was last refreshed completely (its manifest). */
+  async lastSuccessByDate(): Promise<
+    Record<string, { generatedAt: string; ageSeconds: number } | null>
+  > {
+    const { timeZone, days } = this.config.pregen;
+    const now = Date.now();
+    const dates = pregenDates(new Date(now), timeZone, days);
+    const manifests = await Promise.all(dates.map((date) => this.refresher.readManifest(date)));
+    return Object.fromEntries(
+      dates.map((date, i) => {
+        const generatedAt = manifests[i]?.generatedAt;
+        return [
+          date,
+          generatedAt
+            ? { generatedAt, ageSeconds: Math.round((now - Date.parse(generatedAt)) / 1000) }
+            : null,
+        ];
+      }),
+    );
   }
 
   async retry(id: string): Promise<{ id: string; state: 'waiting' }> {

@@ -22,6 +22,9 @@ class ScriptedUpstream extends UpstreamClient {
   fetchUsers(): Promise<string> {
     return Promise.reject(new Error('not used'));
   }
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 describe(ScheduleRefreshService.name, () => {

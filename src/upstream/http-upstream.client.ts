@@ -30,6 +30,14 @@ export class HttpUpstreamClient extends UpstreamClient {
     });
   }
 
+  async ping(timeoutMs: number): Promise<void> {
+    const response = await fetch(`${this.config.upstream.baseUrl}/`, {
+      method: 'HEAD',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body?.cancel();
+  }
+
   private async measured<T>(call: () => Promise<T>): Promise<T> {
     const startedAt = performance.now();
     try {

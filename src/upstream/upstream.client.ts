@@ -11,4 +11,6 @@ export abstract class UpstreamClient {
   abstract fetchSchedule(date: ScheduleDate): Promise<UpstreamSchedule>;
   /** The portal users directory, validated, as the upstream wrote it. */
   abstract fetchUsers(): Promise<string>;
+  /** Resolves when the upstream answers HTTP at all (any status), within `timeoutMs`. */
+  abstract ping(timeoutMs: number): Promise<void>;
 }
