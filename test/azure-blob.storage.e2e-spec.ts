@@ -1,5 +1,6 @@
 import { AzureBlobStorage } from '../src/blob/azure-blob.storage';
 import { loadConfig } from '../src/config/app-config';
+import { MetricsService } from '../src/metrics/metrics.service';
 import { uniqueContainer } from './support/test-app';
 
 describe(AzureBlobStorage.name, () => {
@@ -9,6 +10,7 @@ describe(AzureBlobStorage.name, () => {
       AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
       BLOB_CONTAINER: uniqueContainer(),
     }),
+    new MetricsService(),
   );
 
   beforeAll(async () => {
@@ -61,6 +63,7 @@ describe(AzureBlobStorage.name, () => {
         AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
         BLOB_CONTAINER: uniqueContainer(),
       }),
+      new MetricsService(),
     );
 
     await late.write('1/a', { body: Buffer.from('x'), contentType: 'text/plain' });

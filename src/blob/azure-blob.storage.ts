@@ -1,6 +1,8 @@
 import { BlobServiceClient, ContainerClient, RestError } from '@azure/storage-blob';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { BlobOperation } from '../metrics/metric-names';
+import { MetricsService } from '../metrics/metrics.service';
 import { BlobStorage, BlobWrite, BlobWriteResult, StoredBlob } from './blob.storage';
 
 @Injectable()
@@ -8,7 +10,10 @@ export class AzureBlobStorage extends BlobStorage {
   private readonly container: ContainerClient;
   private readonly readTimeoutMs: number;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
     super();
     this.container = BlobServiceClient.fromConnectionString(config.blob.connectionString, {
       // Fail fast: a slow store must not hold a read longer than asking the upstream would.
@@ -21,7 +26,41 @@ export class AzureBlobStorage extends BlobStorage {
     await this.container.createIfNotExists();
   }
 
-  async read(name: string): Promise<StoredBlob | null> {
+  read(name: string): Promise<StoredBlob | null> {
+    return this.timed('read', () => this.download(name));
+  }
+
+  write(name: string, blob: BlobWrite): Promise<BlobWriteResult> {
+    return this.timed('write', () => this.upload(name, blob));
+  }
+
+  delete(name: string): Promise<boolean> {
+    return this.timed('delete', async () => {
+      const response = await this.container.getBlobClient(name).deleteIfExists();
+      return response.succeeded;
+    });
+  }
+
+  list(prefix: string): Promise<string[]> {
+    return this.timed('list', async () => {
+      const names: string[] = [];
+      for await (const item of this.container.listBlobsFlat({ prefix })) {
+        names.push(item.name);
+      }
+      return names;
+    });
+  }
+
+  private async timed<T>(op: BlobOperation, run: () => Promise<T>): Promise<T> {
+    const startedAt = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.metrics.recordBlob(op, (performance.now() - startedAt) / 1000);
+    }
+  }
+
+  private async download(name: string): Promise<StoredBlob | null> {
     try {
       const response = await this.container
         .getBlobClient(name)
@@ -41,7 +80,7 @@ export class AzureBlobStorage extends BlobStorage {
     }
   }
 
-  async write(name: string, blob: BlobWrite): Promise<BlobWriteResult> {
+  private async upload(name: string, blob: BlobWrite): Promise<BlobWriteResult> {
     const upload = () =>
       this.container.getBlockBlobClient(name).uploadData(blob.body, {
         blobHTTPHeaders: { blobContentType: blob.contentType },
@@ -59,19 +98,6 @@ export class AzureBlobStorage extends BlobStorage {
       response = await upload();
     }
     return { etag: response.etag ?? '', lastModified: response.lastModified ?? new Date() };
-  }
-
-  async delete(name: string): Promise<boolean> {
-    const response = await this.container.getBlobClient(name).deleteIfExists();
-    return response.succeeded;
-  }
-
-  async list(prefix: string): Promise<string[]> {
-    const names: string[] = [];
-    for await (const item of this.container.listBlobsFlat({ prefix })) {
-      names.push(item.name);
-    }
-    return names;
   }
 }
 

@@ -2,8 +2,23 @@
 export const MetricNames = {
   requests: 'schedule_cache_requests_total',
   requestDuration: 'schedule_cache_request_duration_seconds',
+  hitRatio: 'schedule_cache_hit_ratio',
   upstreamRequests: 'schedule_cache_upstream_requests_total',
   upstreamDuration: 'schedule_cache_upstream_request_duration_seconds',
+  blobDuration: 'schedule_cache_blob_operation_duration_seconds',
+  pregenJobs: 'schedule_cache_pregen_jobs_total',
+  pregenJobDuration: 'schedule_cache_pregen_job_duration_seconds',
+  pregenDocuments: 'schedule_cache_pregen_documents_total',
+  pregenLastSuccess: 'schedule_cache_pregen_last_success_timestamp_seconds',
+  queueJobs: 'schedule_cache_queue_jobs',
 } as const;
 
-export type RequestResult = 'hit' | 'miss' | 'error';
+export const REQUEST_RESULTS = ['hit', 'miss', 'stale', 'error'] as const;
+export type RequestResult = (typeof REQUEST_RESULTS)[number];
+
+export type BlobOperation = 'read' | 'write' | 'delete' | 'list';
+
+export const DOCUMENT_OUTCOMES = ['written', 'unchanged', 'emptied', 'failed'] as const;
+export type DocumentOutcome = (typeof DOCUMENT_OUTCOMES)[number];
+
+export const QUEUE_STATES = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;

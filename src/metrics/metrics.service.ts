@@ -1,15 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { MetricNames, RequestResult } from './metric-names';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  BlobOperation,
+  DOCUMENT_OUTCOMES,
+  DocumentOutcome,
+  MetricNames,
+  QUEUE_STATES,
+  REQUEST_RESULTS,
+  RequestResult,
+} from './metric-names';
+import { withTimeout } from '../common/with-timeout';
+import { RollingRatio } from './rolling-ratio';
 
 // Bounds at the latency SLOs (5 ms, 50 ms, 100 ms, 500 ms), from 1 ms to 10 s.
 const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const UPSTREAM_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60];
+const BLOB_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const JOB_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
+const HIT_RATIO_WINDOW_MS = 5 * 60_000;
 
 /** One registry per application instance, so two apps in one test process never collide. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+  private readonly hitRatio = new RollingRatio(HIT_RATIO_WINDOW_MS, 30);
+  private queueCounts: () => Promise<Record<string, number>> = () => Promise.resolve({});
 
   private readonly requests = new Counter({
     name: MetricNames.requests,
@@ -40,20 +55,112 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly blobDuration = new Histogram({
+    name: MetricNames.blobDuration,
+    help: 'Blob storage operation duration in seconds',
+    labelNames: ['op'] as const,
+    buckets: BLOB_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly pregenJobs = new Counter({
+    name: MetricNames.pregenJobs,
+    help: 'Pre-generation job attempts by status',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly pregenJobDuration = new Histogram({
+    name: MetricNames.pregenJobDuration,
+    help: 'Pre-generation job duration in seconds',
+    buckets: JOB_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly pregenDocuments = new Counter({
+    name: MetricNames.pregenDocuments,
+    help: 'Documents handled by pre-generation by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly pregenLastSuccess = new Gauge({
+    name: MetricNames.pregenLastSuccess,
+    help: 'Unix time of the last pre-generation job that stored every document',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    for (const result of ['hit', 'miss', 'error'] satisfies RequestResult[]) {
+    for (const result of REQUEST_RESULTS) {
       this.requests.inc({ result }, 0);
     }
+    for (const status of ['completed', 'failed'] as const) {
+      this.pregenJobs.inc({ status }, 0);
+    }
+    for (const outcome of DOCUMENT_OUTCOMES) {
+      this.pregenDocuments.inc({ outcome }, 0);
+    }
+    const ratio = this.hitRatio;
+    new Gauge({
+      name: MetricNames.hitRatio,
+      help: 'Share of schedule requests answered from the cache over the last 5 minutes (for humans; alert on rates)',
+      registers: [this.registry],
+      collect() {
+        this.set(ratio.value());
+      },
+    });
+    const counts = () => this.queueCounts();
+    new Gauge({
+      name: MetricNames.queueJobs,
+      help: 'Pre-generation queue jobs by state (shared by all replicas)',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      async collect() {
+        const empty: Record<string, number> = {};
+        // A scrape must not hang on a Redis outage: report zeros instead.
+        const byState = await withTimeout(counts(), 1_000, 'queue counts').catch(() => empty);
+        for (const state of QUEUE_STATES) {
+          this.set({ state }, byState[state] ?? 0);
+        }
+      },
+    });
   }
 
   recordRequest(result: RequestResult, seconds: number): void {
     this.requests.inc({ result });
     this.requestDuration.observe({ result }, seconds);
+    if (result !== 'error') {
+      this.hitRatio.record(result === 'hit' || result === 'stale');
+    }
   }
 
   recordUpstream(outcome: string, seconds: number): void {
     this.upstreamRequests.inc({ outcome });
     this.upstreamDuration.observe(seconds);
+  }
+
+  recordBlob(op: BlobOperation, seconds: number): void {
+    this.blobDuration.observe({ op }, seconds);
+  }
+
+  recordPregenJob(
+    status: 'completed' | 'failed',
+    seconds: number,
+    documents: Partial<Record<DocumentOutcome, number>>,
+  ): void {
+    this.pregenJobs.inc({ status });
+    this.pregenJobDuration.observe(seconds);
+    for (const outcome of DOCUMENT_OUTCOMES) {
+      this.pregenDocuments.inc({ outcome }, documents[outcome] ?? 0);
+    }
+    if (status === 'completed') {
+      this.pregenLastSuccess.setToCurrentTime();
+    }
+  }
+
+  /** The queue lives in another module; it registers how to count its jobs. */
+  countQueueWith(counts: () => Promise<Record<string, number>>): void {
+    this.queueCounts = counts;
   }
 }

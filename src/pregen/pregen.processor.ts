@@ -10,10 +10,12 @@ import { Redis } from 'ioredis';
 import { errorMessage } from '../common/error-message';
 import { withTimeout } from '../common/with-timeout';
 import { AppConfig } from '../config/app-config';
-import { ScheduleRefreshService } from '../schedule/schedule-refresh.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { DateRefreshResult, ScheduleRefreshService } from '../schedule/schedule-refresh.service';
 import { UsersService } from '../users/users.service';
 import { CycleSummaryService } from './cycle-summary.service';
 import { JobName, JobPayloads, PREGEN_QUEUE } from './pregen.jobs';
+import { PregenService } from './pregen.service';
 
 type Handlers = { [Name in JobName]: (job: Job<JobPayloads[Name]>) => Promise<unknown> };
 
@@ -33,6 +35,8 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     private readonly refresher: ScheduleRefreshService,
     private readonly users: UsersService,
     private readonly summaries: CycleSummaryService,
+    private readonly metrics: MetricsService,
+    private readonly pregen: PregenService,
     private readonly config: AppConfig,
   ) {}
 
@@ -43,6 +47,7 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     if (missing.length > 0) {
       throw new Error(`Jobs without a handler: ${missing.join(', ')}`);
     }
+    this.metrics.countQueueWith(() => this.pregen.counts());
     // One processor for all names: Bull adds up the concurrency of named processors.
     this.queue
       .process('*', this.config.pregen.concurrency, (job: Job) => this.dispatch(job))
@@ -96,7 +101,15 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     const { date, cycleId } = job.data;
     const context = { jobId: job.id, date, cycleId, attempt: job.attemptsMade + 1 };
     this.logger.log({ msg: 'refresh job started', ...context });
-    const result = await this.refresher.refresh(date, { skipUnchanged: true, cycleId });
+    const startedAt = performance.now();
+    let result: DateRefreshResult | undefined;
+    try {
+      result = await this.refresher.refresh(date, { skipUnchanged: true, cycleId });
+    } finally {
+      const stored = result !== undefined && result.failed === 0;
+      const seconds = (performance.now() - startedAt) / 1000;
+      this.metrics.recordPregenJob(stored ? 'completed' : 'failed', seconds, result ?? {});
+    }
     this.logger.log({ msg: 'refresh job finished', ...context, ...result });
     if (result.failed > 0) {
       throw new Error(`${result.failed} of ${result.companies} documents not stored`);
