@@ -2,12 +2,10 @@
 # Node 24 LTS, the same major the tests run on (the `node` devDependency).
 FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
-# Locked versions; see scripts/ensure-deps.sh for why this is `npm install` and not `npm ci`.
-RUN npm install --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY scripts/build-release.sh ./scripts/
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+RUN scripts/build-release.sh
 
 FROM node:24.21.0-bookworm-slim
 ENV NODE_ENV=production

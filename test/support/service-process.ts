@@ -13,10 +13,14 @@ export interface ServiceProcess {
 }
 
 /** The built service (`node dist/main.js`) as its own process, as Kubernetes runs it. */
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  env: Record<string, string>,
+  cwd = ROOT,
+): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'node'), ['dist/main.js'], {
-    cwd: ROOT,
+  // Node 24 from this checkout: an image-like directory has no dev dependencies.
+  const child = spawn(join(ROOT, 'node_modules', 'node', 'bin', 'node'), ['dist/main.js'], {
+    cwd,
     env: { PATH: process.env.PATH, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServiceProcess } from './support/service-process';
+
+const ROOT = join(__dirname, '..');
+
+/** The paths the Dockerfile's build stage copies in, read from its COPY lines. */
+function buildStageSources(dockerfile: string): string[] {
+  const buildStage = dockerfile.split(/^FROM /m)[1];
+  return [...buildStage.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(' '));
+}
+
+describe('Container build', () => {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  let scratch: string;
+
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'schedule-cache-image-'));
+  });
+
+  afterAll(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('should build with the one script the test suite runs', () => {
+    expect(dockerfile).toMatch(/^RUN scripts\/build-release\.sh$/m);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+    expect(buildStageSources(dockerfile)).toContain('scripts/build-release.sh');
+  });
+
+  it('should boot from only what the build stage copies, with production dependencies only', async () => {
+    for (const source of buildStageSources(dockerfile)) {
+      cpSync(join(ROOT, source), join(scratch, source), { recursive: true });
+    }
+    // A copy of the installed modules stands in for the registry download; the lock decides.
+    cpSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'), { recursive: true });
+    const node24 = join(ROOT, 'node_modules', 'node', 'bin');
+    const build = spawnSync('scripts/build-release.sh', {
+      cwd: scratch,
+      env: { ...process.env, PATH: `${node24}:${process.env.PATH}` },
+      encoding: 'utf8',
+    });
+    expect(build.stderr + build.stdout).not.toMatch(/ERR!/);
+    expect(build.status).toBe(0);
+
+    // typescript stays: valibot (via @bull-board/api) declares it as a peer dependency.
+    const devOnly = ['jest', 'ts-jest', 'azurite', 'eslint', 'prettier'];
+    const pruned = spawnSync('ls', [join(scratch, 'node_modules')], { encoding: 'utf8' }).stdout;
+    for (const name of devOnly) {
+      expect(pruned.split('\n')).not.toContain(name);
+    }
+
+    const service = await startServiceProcess(
+      {
+        UPSTREAM_BASE_URL: 'http://127.0.0.1:9',
+        REDIS_URL: process.env.TEST_REDIS_URL ?? '',
+        AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
+        PREGEN_ENABLED: 'false',
+      },
+      scratch,
+    );
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+  });
+});
