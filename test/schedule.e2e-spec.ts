@@ -192,6 +192,14 @@ describe(ScheduleController.name, () => {
     },
   );
 
+  it('should echo a sane incoming X-Request-Id and make one up otherwise', async () => {
+    const kept = await getBytes(stack.url + path(1, 'bad'), { 'x-request-id': 'portal-42.a:b' });
+    const replaced = await getBytes(stack.url + path(1, 'bad'), { 'x-request-id': 'a b<script>' });
+
+    expect(kept.headers.get('x-request-id')).toBe('portal-42.a:b');
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('should answer a hit with stored data while the upstream is failing', async () => {
     const companyId = companyWithJobs();
     const miss = await getBytes(stack.url + path(companyId));
