@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { setupOpenApi } from './docs/openapi';
 import { createLogger, PinoNestLogger } from './logging/logger';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -32,5 +33,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       void reply.header('x-request-id', request.id);
       done();
     });
+  setupOpenApi(app);
   return app;
 }

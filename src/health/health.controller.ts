@@ -1,7 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { ApiJson } from '../docs/decorators';
+import { HEALTH_SCHEMA } from '../docs/schemas';
 import { DependencyHealth } from './dependency.health';
 
+@ApiTags('health')
+@ApiJson(200, 'Healthy.', HEALTH_SCHEMA)
+@ApiJson(503, 'Unhealthy, or shutting down.', HEALTH_SCHEMA)
 @Controller('health')
 export class HealthController {
   constructor(
@@ -11,6 +17,7 @@ export class HealthController {
 
   /** The process answers: never a dependency, so an outage does not restart pods. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
   @HealthCheck()
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
@@ -18,6 +25,7 @@ export class HealthController {
 
   /** Can this pod serve reads? Redis alone being down keeps it ready; draining does not. */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: blob storage or the upstream answers; 503 while draining' })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
@@ -28,6 +36,7 @@ export class HealthController {
 
   /** Everything, for humans: 503 when any dependency is down. */
   @Get()
+  @ApiOperation({ summary: 'Every dependency, queue counts and pre-generation ages' })
   @HealthCheck()
   details(): Promise<HealthCheckResult> {
     return this.health.check([

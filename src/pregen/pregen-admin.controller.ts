@@ -13,8 +13,11 @@ import {
   UseGuards,
   ValidationPipe,
 } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from 'class-validator';
 import { AdminGuard } from '../auth/admin.guard';
+import { ApiAdmin, ApiJson, ApiMessage } from '../docs/decorators';
+import { ENQUEUED_CYCLE_SCHEMA, JOB_VIEW_SCHEMA, RETRIED_JOB_SCHEMA } from '../docs/schemas';
 import { LISTABLE_STATES, ListJobsQueryDto, PregenRequestDto } from './pregen-admin.dto';
 import {
   EnqueuedCycle,
@@ -35,6 +38,8 @@ const validation = new ValidationPipe({
     }),
 });
 
+@ApiTags('admin')
+@ApiAdmin()
 @Controller('api/admin')
 @UseGuards(AdminGuard)
 export class PregenAdminController {
@@ -42,6 +47,10 @@ export class PregenAdminController {
 
   @Post('pregen')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Enqueue a manual pre-generation cycle (default: the whole window)' })
+  @ApiBody({ type: PregenRequestDto, required: false })
+  @ApiJson(202, 'One job per date enqueued.', ENQUEUED_CYCLE_SCHEMA)
+  @ApiMessage(400, 'Invalid body.', ['each value in dates must be a date as YYYY-MM-DD'])
   trigger(
     @Body(validation) body: PregenRequestDto = new PregenRequestDto(),
   ): Promise<EnqueuedCycle> {
@@ -49,6 +58,11 @@ export class PregenAdminController {
   }
 
   @Get('jobs')
+  @ApiOperation({ summary: 'Recent pre-generation jobs, newest first' })
+  @ApiJson(200, 'Job views.', { type: 'array', items: JOB_VIEW_SCHEMA })
+  @ApiMessage(400, 'Invalid query.', [
+    'state must be one of the following values: failed, completed, active, waiting',
+  ])
   async jobs(@Query(validation) query: ListJobsQueryDto): Promise<JobView[]> {
     const states = query.state ? [query.state] : LISTABLE_STATES;
     const lists = await Promise.all(
@@ -62,6 +76,11 @@ export class PregenAdminController {
 
   @Post('jobs/:id/retry')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Retry a failed job' })
+  @ApiParam({ name: 'id', example: 'refresh:2026-11-23:manual-2026-11-23T10:31:07.123Z' })
+  @ApiJson(202, 'The job is waiting again.', RETRIED_JOB_SCHEMA)
+  @ApiMessage(404, 'No such job.')
+  @ApiMessage(409, 'The job is not failed.')
   async retry(@Param('id') id: string): Promise<{ id: string; state: 'waiting' }> {
     try {
       return await this.pregen.retry(id);

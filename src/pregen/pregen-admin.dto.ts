@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -23,6 +24,14 @@ export const LISTABLE_STATES: readonly ListableState[] = [
 ];
 
 export class PregenRequestDto {
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'date',
+    minItems: 1,
+    maxItems: 62,
+    uniqueItems: true,
+    example: ['2026-11-23', '2026-11-24'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -36,10 +45,12 @@ export class PregenRequestDto {
 }
 
 export class ListJobsQueryDto {
+  @ApiPropertyOptional({ enum: LISTABLE_STATES, description: 'Default: every state' })
   @IsOptional()
   @IsIn(LISTABLE_STATES)
   state?: ListableState;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
   @Transform(toInt)
   @IsInt()

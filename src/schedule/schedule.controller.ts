@@ -1,11 +1,21 @@
 import { BadRequestException, Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ApiJson,
+  ApiMessage,
+  ApiUpstreamFailures,
+  CACHE_HEADERS,
+  REQUEST_ID_HEADER,
+} from '../docs/decorators';
+import { LEGACY_ENVELOPE_EXAMPLE, LEGACY_ENVELOPE_SCHEMA } from '../docs/schemas';
 import { MetricsService } from '../metrics/metrics.service';
 import { SCHEDULE_CONTENT_TYPE } from './schedule-document';
 import { parseScheduleQuery, ScheduleKey, ScheduleQueryError } from './schedule-key';
 import { ScheduleService } from './schedule.service';
 import { UpstreamErrorFilter } from './upstream-error.filter';
 
+@ApiTags('schedule')
 @Controller('api/dr-schedule')
 @UseFilters(UpstreamErrorFilter)
 export class ScheduleController {
@@ -15,6 +25,40 @@ export class ScheduleController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: "One company's schedule for one day (cache first)" })
+  @ApiQuery({
+    name: 'serviceCompanyId',
+    required: true,
+    schema: { type: 'integer', minimum: 1, maximum: 2147483647, example: 26 },
+  })
+  @ApiQuery({
+    name: 'endDate',
+    required: true,
+    description: 'Must equal startDate',
+    schema: { type: 'string', format: 'date', example: '2026-11-23' },
+  })
+  @ApiQuery({
+    name: 'startDate',
+    required: true,
+    schema: { type: 'string', format: 'date', example: '2026-11-23' },
+  })
+  @ApiJson(200, 'The legacy envelope, bytes as stored (charset=utf-8).', LEGACY_ENVELOPE_SCHEMA, {
+    example: LEGACY_ENVELOPE_EXAMPLE,
+    headers: CACHE_HEADERS,
+  })
+  @ApiMessage(
+    400,
+    'Invalid query.',
+    [
+      'startDate and endDate are required',
+      'Invalid date format. Use YYYY-MM-DD',
+      'startDate must equal endDate (single day queries only)',
+      'serviceCompanyId is required',
+      'serviceCompanyId must be a positive integer',
+    ],
+    REQUEST_ID_HEADER,
+  )
+  @ApiUpstreamFailures()
   async get(
     @Query() query: Record<string, unknown>,
     @Req() request: FastifyRequest,

@@ -1,10 +1,15 @@
 import { Controller, Get, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
+import { ApiAdmin, ApiJson, ApiUpstreamFailures, CACHE_HEADERS } from '../docs/decorators';
+import { USERS_ENVELOPE_SCHEMA } from '../docs/schemas';
 import { AdminGuard } from '../auth/admin.guard';
 import { SCHEDULE_CONTENT_TYPE } from '../schedule/schedule-document';
 import { UpstreamErrorFilter } from '../schedule/upstream-error.filter';
 import { UsersService } from './users.service';
 
+@ApiTags('users')
+@ApiAdmin()
 @Controller('api/dr-schedule/users')
 @UseGuards(AdminGuard)
 @UseFilters(UpstreamErrorFilter)
@@ -12,6 +17,9 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @ApiOperation({ summary: 'The portal users directory (cached hourly)' })
+  @ApiJson(200, 'The legacy users envelope.', USERS_ENVELOPE_SCHEMA, { headers: CACHE_HEADERS })
+  @ApiUpstreamFailures()
   async get(@Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const answer = await this.users.get();
     void reply

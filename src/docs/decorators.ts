@@ -1,0 +1,93 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
+import type { HeadersObject, SchemaObject } from '@nestjs/swagger';
+import { MESSAGE_SCHEMA } from './schemas';
+
+/** Name of the bearer security scheme: `Authorization: Bearer <ADMIN_API_TOKEN>`. */
+export const ADMIN_AUTH = 'admin';
+
+export const REQUEST_ID_HEADER: HeadersObject = {
+  'X-Request-Id': {
+    description: 'Request id: an incoming one (≤128 chars of [A-Za-z0-9_.:-]) is kept.',
+    schema: { type: 'string' },
+  },
+};
+
+export const CACHE_HEADERS: HeadersObject = {
+  'X-Cache': {
+    description: 'HIT: from the cache; MISS: fetched from the legacy API.',
+    schema: { type: 'string', enum: ['HIT', 'MISS'] },
+  },
+  ...REQUEST_ID_HEADER,
+};
+
+/** A JSON answer with a schema, optional example and headers. */
+export function ApiJson(
+  status: number,
+  description: string,
+  schema: SchemaObject,
+  extra: { example?: unknown; headers?: HeadersObject } = {},
+): MethodDecorator & ClassDecorator {
+  return ApiResponse({
+    status,
+    description,
+    headers: extra.headers,
+    content: {
+      'application/json': {
+        schema,
+        ...(extra.example === undefined ? {} : { example: extra.example }),
+      },
+    },
+  });
+}
+
+/** A `{"message": "..."}` answer; each message becomes a named example. */
+export function ApiMessage(
+  status: number,
+  description: string,
+  messages: readonly string[] = [],
+  headers?: HeadersObject,
+): MethodDecorator & ClassDecorator {
+  const examples = Object.fromEntries(
+    messages.map((message, index) => [`m${index + 1}`, { summary: message, value: { message } }]),
+  );
+  return ApiResponse({
+    status,
+    description,
+    headers,
+    content: {
+      'application/json': {
+        schema: MESSAGE_SCHEMA,
+        ...(messages.length > 0 ? { examples } : {}),
+      },
+    },
+  });
+}
+
+/** The legacy API failed with nothing stored: 502, or 504 on a timeout. */
+export function ApiUpstreamFailures(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiMessage(
+      502,
+      'Nothing stored and the legacy API refused or failed.',
+      ['Schedule service unavailable: the legacy schedule API answered with an error'],
+      REQUEST_ID_HEADER,
+    ),
+    ApiMessage(
+      504,
+      'Nothing stored and the legacy API timed out.',
+      ['Schedule service unavailable: the legacy schedule API did not answer in time'],
+      REQUEST_ID_HEADER,
+    ),
+  );
+}
+
+/** Admin routes: bearer ADMIN_API_TOKEN, 401 without it. */
+export function ApiAdmin(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiBearerAuth(ADMIN_AUTH),
+    ApiMessage(401, 'Missing or wrong admin bearer token (or ADMIN_API_TOKEN not configured).', [
+      'Admin credential required',
+    ]),
+  );
+}

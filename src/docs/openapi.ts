@@ -1,0 +1,26 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ADMIN_AUTH } from './decorators';
+
+/** Swagger UI at /docs, the OpenAPI JSON at /docs-json. */
+export const DOCS_PATH = 'docs';
+export const DOCS_JSON_PATH = 'docs-json';
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('schedule-cache')
+    .setDescription(
+      'Cache-first front for the legacy GET /api/dr-schedule: the same URL, query and response format, answered from pre-generated per-company documents.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN' }, ADMIN_AUTH)
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: DOCS_JSON_PATH,
+    raw: ['json'],
+  });
+}

@@ -1,0 +1,145 @@
+import type { SchemaObject } from '@nestjs/swagger';
+import { LISTABLE_STATES } from '../pregen/pregen-admin.dto';
+
+/** Shared OpenAPI schemas: the bodies this service answers, described once. */
+
+export const MESSAGE_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['message'],
+  properties: { message: { type: 'string' } },
+};
+
+const JOB_SCHEMA: SchemaObject = {
+  type: 'object',
+  description: 'One legacy job, exactly as the legacy API wrote it (unknown fields kept).',
+  required: ['ServiceCompanyId'],
+  properties: {
+    JobInformationId: { type: 'integer' },
+    ServiceCompanyId: { type: 'integer' },
+    JobDate: { type: 'string' },
+  },
+  additionalProperties: true,
+};
+
+export const LEGACY_ENVELOPE_SCHEMA: SchemaObject = {
+  type: 'object',
+  description: 'The legacy envelope, byte-identical between a miss and the later hit.',
+  required: ['Result', 'Message', 'IsSuccess'],
+  properties: {
+    Result: { type: 'array', items: JOB_SCHEMA },
+    Message: { type: 'string', example: 'Successfully retrieved 1 jobs' },
+    IsSuccess: { type: 'boolean', example: true },
+  },
+};
+
+export const LEGACY_ENVELOPE_EXAMPLE = {
+  Result: [
+    {
+      JobInformationId: 9912001,
+      ServiceCompanyId: 26,
+      JobDate: '2026-11-23T00:00:00',
+      ScheduledStartTime: '2026-11-23T08:30:00',
+      ScheduledEndTime: '2026-11-23T11:00:00',
+      JobStatus: 'Scheduled',
+    },
+  ],
+  Message: 'Successfully retrieved 1 jobs',
+  IsSuccess: true,
+};
+
+export const USERS_ENVELOPE_SCHEMA: SchemaObject = {
+  type: 'object',
+  description: 'The legacy users envelope, bytes as the legacy API wrote them.',
+  properties: {
+    Result: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          UserId: { type: 'integer' },
+          Email: { type: 'string' },
+          FirstName: { type: 'string' },
+          LastName: { type: 'string' },
+          ServiceCompanyId: { type: 'integer' },
+          Role: { type: 'string' },
+          EmployeeInformationId: { type: 'integer', nullable: true },
+        },
+        additionalProperties: true,
+      },
+    },
+    Message: { type: 'string', example: 'Successfully retrieved 40 users' },
+    IsSuccess: { type: 'boolean', example: true },
+  },
+};
+
+export const ENQUEUED_CYCLE_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['cycleId', 'jobs'],
+  properties: {
+    cycleId: { type: 'string', example: 'manual-2026-11-23T10:31:07.123Z' },
+    jobs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'date'],
+        properties: {
+          id: { type: 'string', example: 'refresh:2026-11-23:manual-2026-11-23T10:31:07.123Z' },
+          date: { type: 'string', format: 'date', example: '2026-11-23' },
+        },
+      },
+    },
+  },
+};
+
+const NULLABLE_TIME: SchemaObject = { type: 'string', format: 'date-time', nullable: true };
+
+export const JOB_VIEW_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['id', 'name', 'state', 'attempts', 'createdAt', 'processedAt', 'finishedAt'],
+  properties: {
+    id: { type: 'string', example: 'refresh:2026-11-23:cron-2026-11-23T10:30:00.000Z' },
+    name: { type: 'string' },
+    state: { type: 'string', enum: [...LISTABLE_STATES] },
+    date: { type: 'string', format: 'date' },
+    cycleId: { type: 'string' },
+    attempts: { type: 'integer' },
+    createdAt: { type: 'string', format: 'date-time' },
+    processedAt: NULLABLE_TIME,
+    finishedAt: NULLABLE_TIME,
+    result: {
+      type: 'object',
+      nullable: true,
+      description:
+        'A refresh job: date, companies, written, unchanged, emptied, failed, bytes, upstreamMs, durationMs.',
+      additionalProperties: true,
+    },
+    error: { type: 'string', nullable: true },
+  },
+};
+
+export const RETRIED_JOB_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['id', 'state'],
+  properties: { id: { type: 'string' }, state: { type: 'string', enum: ['waiting'] } },
+};
+
+const HEALTH_INDICATORS: SchemaObject = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    properties: { status: { type: 'string', enum: ['up', 'down'] } },
+    additionalProperties: true,
+  },
+};
+
+/** @nestjs/terminus's HealthCheckResult. */
+export const HEALTH_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['status', 'details'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] },
+    info: HEALTH_INDICATORS,
+    error: HEALTH_INDICATORS,
+    details: HEALTH_INDICATORS,
+  },
+};

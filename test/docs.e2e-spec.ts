@@ -1,0 +1,93 @@
+import { startTestApp, TestApp } from './support/test-app';
+
+interface OpenApi {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  components: { securitySchemes?: Record<string, { type: string; scheme?: string }> };
+}
+
+/** Every route the application registers, with the statuses its documentation must list. */
+const ROUTES: readonly { method: string; path: string; statuses: string[] }[] = [
+  { method: 'get', path: '/api/dr-schedule', statuses: ['200', '400', '502', '504'] },
+  { method: 'get', path: '/api/dr-schedule/users', statuses: ['200', '401', '502', '504'] },
+  { method: 'post', path: '/api/admin/pregen', statuses: ['202', '400', '401'] },
+  { method: 'get', path: '/api/admin/jobs', statuses: ['200', '400', '401'] },
+  { method: 'post', path: '/api/admin/jobs/{id}/retry', statuses: ['202', '401', '404', '409'] },
+  { method: 'get', path: '/health', statuses: ['200', '503'] },
+  { method: 'get', path: '/health/live', statuses: ['200', '503'] },
+  { method: 'get', path: '/health/ready', statuses: ['200', '503'] },
+  { method: 'get', path: '/metrics', statuses: ['200'] },
+];
+
+const ADMIN_PATHS = new Set(['/api/dr-schedule/users', '/api/admin/pregen', '/api/admin/jobs']);
+
+describe('OpenAPI documentation', () => {
+  let stack: TestApp;
+  let document: OpenApi;
+
+  beforeAll(async () => {
+    stack = await startTestApp({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9' });
+    const response = await fetch(`${stack.url}/docs-json`);
+    expect(response.status).toBe(200);
+    document = (await response.json()) as OpenApi;
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('should serve an OpenAPI 3 document', () => {
+    expect(document.openapi).toMatch(/^3\./);
+    expect(document.components.securitySchemes).toMatchObject({
+      admin: { type: 'http', scheme: 'bearer' },
+    });
+  });
+
+  it.each(ROUTES)(
+    'should document $method $path with its statuses',
+    ({ method, path, statuses }) => {
+      const operation = document.paths[path]?.[method];
+
+      expect(operation).toBeDefined();
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(statuses));
+    },
+  );
+
+  it('should document exactly the registered routes', () => {
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method} ${path}`),
+    );
+
+    expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('should require the admin bearer token on admin routes only', () => {
+    for (const { method, path } of ROUTES) {
+      const security = (document.paths[path][method] as { security?: unknown[] }).security;
+      const admin = ADMIN_PATHS.has(path) || path.startsWith('/api/admin/');
+      expect([path, security]).toEqual([path, admin ? [{ admin: [] }] : undefined]);
+    }
+  });
+
+  it('should list the legacy 400 messages of GET /api/dr-schedule', () => {
+    const examples = JSON.stringify(document.paths['/api/dr-schedule'].get.responses['400']);
+
+    for (const message of [
+      'startDate and endDate are required',
+      'Invalid date format. Use YYYY-MM-DD',
+      'startDate must equal endDate (single day queries only)',
+      'serviceCompanyId is required',
+      'serviceCompanyId must be a positive integer',
+    ]) {
+      expect(examples).toContain(JSON.stringify(message));
+    }
+  });
+
+  it('should serve the Swagger UI as HTML', async () => {
+    const response = await fetch(`${stack.url}/docs`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await response.text()).toContain('swagger-ui');
+  });
+});

@@ -1,0 +1,174 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
+import { ServiceProcess, startServiceProcess } from './support/service-process';
+import { uniqueContainer } from './support/test-app';
+import { waitFor } from './support/wait';
+
+const ROOT = join(__dirname, '..');
+const MISS_DATE = '2026-06-01';
+const FAILED_DATE = '2026-06-02';
+const PREGEN_DATE = '2026-06-03';
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+describe('secrets', () => {
+  const upstreamToken = `secret-upstream-${randomBytes(8).toString('hex')}`;
+  const adminToken = `secret-admin-${randomBytes(8).toString('hex')}`;
+  const connectionString = process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '';
+  const accountKey = /AccountKey=([^;]+)/.exec(connectionString)?.[1] ?? '';
+  const secrets = { upstreamToken, adminToken, accountKey };
+  let sim: UpstreamSim;
+  let env: Record<string, string>;
+  let service: ServiceProcess | undefined;
+
+  beforeAll(async () => {
+    expect(accountKey.length).toBeGreaterThan(16);
+    sim = await createUpstreamSim({
+      token: upstreamToken,
+      companies: 3,
+      latencyMs: { min: 5, max: 10 },
+    });
+    env = {
+      UPSTREAM_BASE_URL: sim.url,
+      UPSTREAM_API_TOKEN: upstreamToken,
+      REDIS_URL: process.env.TEST_REDIS_URL ?? '',
+      AZURE_STORAGE_CONNECTION_STRING: connectionString,
+      BLOB_CONTAINER: uniqueContainer(),
+      QUEUE_PREFIX: uniqueContainer(),
+      ADMIN_API_TOKEN: adminToken,
+      PREGEN_ENABLED: 'false',
+      LOG_LEVEL: 'trace',
+    };
+  });
+
+  afterAll(async () => {
+    if (service && service.child.exitCode === null) {
+      service.child.kill('SIGKILL');
+      await service.exited;
+    }
+    await sim.close();
+  });
+
+  it('should keep every secret out of logs and responses while serving', async () => {
+    service = await startServiceProcess(env);
+    const answers: Answer[] = [];
+    const call = async (
+      path: string,
+      init: { method?: string; token?: string; body?: unknown } = {},
+    ): Promise<Answer> => {
+      const response = await fetch(`${service!.url}${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      const answer = {
+        status: response.status,
+        headers: response.headers,
+        text: await response.text(),
+      };
+      answers.push(answer);
+      return answer;
+    };
+    const schedule = (date: string) =>
+      `/api/dr-schedule?startDate=${date}&endDate=${date}&serviceCompanyId=${sim.companyIds()[0]}`;
+
+    const miss = await call(schedule(MISS_DATE));
+    expect([miss.status, miss.headers.get('x-cache')]).toEqual([200, 'MISS']);
+    await waitFor(
+      'a hit',
+      async () => (await call(schedule(MISS_DATE))).headers.get('x-cache') === 'HIT',
+    );
+    expect(
+      (await call('/api/dr-schedule?startDate=2026-02-30&endDate=2026-02-30&serviceCompanyId=1'))
+        .status,
+    ).toBe(400);
+    sim.setFault('http-500');
+    expect((await call(schedule(FAILED_DATE))).status).toBe(502);
+    sim.setFault('none');
+
+    expect((await call('/api/admin/jobs', { token: adminToken })).status).toBe(200);
+    expect((await call('/api/admin/jobs', { token: `${adminToken}x` })).status).toBe(401);
+    expect((await call('/api/admin/jobs', { token: upstreamToken })).status).toBe(401);
+    expect((await call('/api/admin/jobs')).status).toBe(401);
+    expect((await call('/api/dr-schedule/users', { token: adminToken })).status).toBe(200);
+    expect((await call('/api/dr-schedule/users', { token: 'wrong-token-0123456789' })).status).toBe(
+      401,
+    );
+    const trigger = await call('/api/admin/pregen', {
+      method: 'POST',
+      token: adminToken,
+      body: { dates: [PREGEN_DATE] },
+    });
+    expect(trigger.status).toBe(202);
+    expect(
+      (
+        await call('/api/admin/pregen', {
+          method: 'POST',
+          token: 'nope',
+          body: { dates: [PREGEN_DATE] },
+        })
+      ).status,
+    ).toBe(401);
+    await waitFor('the pregen job to complete', async () => {
+      const jobs = await call('/api/admin/jobs?state=completed', { token: adminToken });
+      return jobs.text.includes(`"date":"${PREGEN_DATE}"`);
+    });
+    expect((await call('/health')).status).toBe(200);
+    await call('/health/ready');
+    await call('/metrics');
+    await call('/docs-json');
+
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+
+    const output = service.output();
+    const lines = output.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(() => JSON.parse(line) as unknown).not.toThrow();
+    }
+    expect(findSecrets(output, secrets)).toEqual([]);
+    for (const answer of answers) {
+      const headers = JSON.stringify([...answer.headers.entries()]);
+      expect(findSecrets(answer.text + headers, secrets)).toEqual([]);
+    }
+  });
+
+  it('should name an invalid secret-bearing variable without printing its value', async () => {
+    const invalid = 'short-secret';
+    const { code, output } = await runToExit({ ...env, ADMIN_API_TOKEN: invalid });
+
+    expect(code).toBe(1);
+    expect(output).toContain('ADMIN_API_TOKEN');
+    expect(output).not.toContain(invalid);
+    expect(findSecrets(output, secrets)).toEqual([]);
+  });
+});
+
+function findSecrets(text: string, secrets: Record<string, string>): string[] {
+  return Object.entries(secrets)
+    .filter(([, value]) => text.includes(value))
+    .map(([name]) => name);
+}
+
+/** The built service with an env that fails validation: it must exit before listening. */
+function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'node'), ['dist/main.js'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
+}
