@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine lacks: Debian's redis-server and the locked npm dependencies.
+# Installs what a fresh machine lacks: Debian's redis-server and prometheus (promtool, for the
+# alert-rule tests) and the locked npm dependencies.
 # Sourced by start.sh and test.sh; safe to run again (it only installs what is missing).
 
 as_root() {
@@ -9,6 +10,7 @@ as_root() {
 ensure_apt_packages() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing Debian packages: ${missing[*]}"
     as_root apt-get update -qq

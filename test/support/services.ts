@@ -1,5 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -114,4 +116,55 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+export interface RunningPrometheus extends RunningService {
+  readonly url: string;
+}
+
+/**
+ * Debian's Prometheus (scripts/ensure-deps.sh installs it) with `configYaml` as its configuration,
+ * its TSDB in a temporary directory that stop() deletes; resolves once `/-/ready` answers 200.
+ */
+export async function startPrometheus(configYaml: string): Promise<RunningPrometheus> {
+  if (spawnSync('/usr/bin/prometheus', ['--version']).error) {
+    throw new Error('prometheus is not installed: run scripts/test.sh, which installs it');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
+  const configFile = join(dir, 'prometheus.yml');
+  writeFileSync(configFile, configYaml);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    '/usr/bin/prometheus',
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: 'ignore' },
+  );
+  const stop = async (): Promise<void> => {
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + 30_000;
+  while (!(await isReady(`${url}/-/ready`))) {
+    if (exited || Date.now() > deadline) {
+      await stop();
+      throw new Error(`prometheus did not become ready on port ${port}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { port, pid: child.pid ?? 0, url, stop };
+}
+
+async function isReady(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,213 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
+import { RunningPrometheus, startPrometheus } from './support/services';
+import { getBytes, startTestApp, TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+const ROOT = join(__dirname, '..');
+const ALERTS = join(ROOT, 'deploy', 'prometheus', 'alerts.yml');
+const ALERT_TESTS = join(ROOT, 'deploy', 'prometheus', 'alerts.test.yml');
+const DASHBOARD = join(ROOT, 'deploy', 'grafana', 'schedule-cache.json');
+const PROMTOOL = '/usr/bin/promtool';
+const DATE = '2026-07-01';
+const HITS_AFTER_STORE = 9;
+
+interface PromtoolRun {
+  status: number | null;
+  output: string;
+}
+
+function promtool(args: string[], input?: string): PromtoolRun {
+  const run = spawnSync(PROMTOOL, args, { cwd: ROOT, input, encoding: 'utf8' });
+  if (run.error) {
+    throw new Error(`${PROMTOOL} did not run (scripts/test.sh installs it): ${run.error.message}`);
+  }
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+/** Asserts exit status 0, showing promtool's output in the failure message. */
+function expectSuccess(run: PromtoolRun): void {
+  expect({ status: run.status, output: run.output }).toEqual({
+    status: 0,
+    output: expect.any(String) as unknown,
+  });
+}
+
+function alertExpressions(): string[] {
+  const file = parse(readFileSync(ALERTS, 'utf8')) as {
+    groups: { rules: { expr: string }[] }[];
+  };
+  return file.groups.flatMap((group) => group.rules.map((rule) => rule.expr));
+}
+
+function dashboardExpressions(): string[] {
+  interface Panel {
+    targets?: { expr?: string }[];
+    panels?: Panel[];
+  }
+  const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as {
+    panels: Panel[];
+    templating: { list: { definition?: string }[] };
+  };
+  const panels = (list: Panel[]): Panel[] =>
+    list.flatMap((panel) => [panel, ...panels(panel.panels ?? [])]);
+  return [
+    ...panels(dashboard.panels).flatMap((panel) =>
+      (panel.targets ?? []).map((target) => target.expr ?? ''),
+    ),
+    ...dashboard.templating.list.map((variable) => variable.definition ?? ''),
+  ];
+}
+
+/** Metric families (`# TYPE name type`) of an exposition. */
+function families(exposition: string): Map<string, string> {
+  return new Map(
+    [...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, name, type]) => [name, type]),
+  );
+}
+
+/** The family a series name belongs to: itself, or a histogram's `_bucket`/`_count`/`_sum`. */
+function familyOf(name: string, known: Map<string, string>): string | undefined {
+  if (known.has(name)) {
+    return name;
+  }
+  const base = name.replace(/_(bucket|count|sum)$/, '');
+  return known.get(base) === 'histogram' ? base : undefined;
+}
+
+/**
+ * Keeps only the `schedule_cache_` families. prom-client's default Node metrics fail
+ * `promtool check metrics` (exit 3) on names we do not control: nodejs_active_handles_total,
+ * nodejs_active_requests_total and nodejs_active_resources_total are gauges ending in `_total`.
+ */
+function ownFamiliesOnly(exposition: string): string {
+  const blocks = exposition.split(/(?=^# HELP )/m);
+  return blocks.filter((block) => block.startsWith('# HELP schedule_cache_')).join('');
+}
+
+describe('Observability', () => {
+  let sim: UpstreamSim;
+  let stack: TestApp;
+  let prometheus: RunningPrometheus | undefined;
+  const driven = { hit: 0, miss: 0 };
+
+  const scheduleUrl = (companyId: number): string =>
+    `${stack.url}/api/dr-schedule?startDate=${DATE}&endDate=${DATE}&serviceCompanyId=${companyId}`;
+
+  /** One schedule request, counted by how it says it was answered. */
+  const request = async (url: string): Promise<'HIT' | 'MISS'> => {
+    const response = await getBytes(url);
+    expect(response.status).toBe(200);
+    const cache = response.headers.get('x-cache');
+    expect(cache === 'HIT' || cache === 'MISS').toBe(true);
+    driven[cache === 'HIT' ? 'hit' : 'miss'] += 1;
+    return cache as 'HIT' | 'MISS';
+  };
+
+  const scrape = async (): Promise<string> =>
+    (await getBytes(`${stack.url}/metrics`)).body.toString();
+
+  beforeAll(async () => {
+    sim = await createUpstreamSim({ companies: 4, latencyMs: { min: 5, max: 10 } });
+    stack = await startTestApp({ UPSTREAM_BASE_URL: sim.url });
+
+    // A scripted mix: one miss, polled until it is stored, then a known number of hits.
+    const url = scheduleUrl(sim.companyIds()[0]);
+    expect(await request(url)).toBe('MISS');
+    await waitFor('the miss to be stored', async () => (await request(url)) === 'HIT');
+    for (let i = 0; i < HITS_AFTER_STORE; i += 1) {
+      expect(await request(url)).toBe('HIT');
+    }
+  });
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await stack?.close();
+    await sim?.close();
+  });
+
+  it('should have valid alert rules that pass their promtool unit tests', () => {
+    expectSuccess(promtool(['check', 'rules', ALERTS]));
+    expectSuccess(promtool(['test', 'rules', ALERT_TESTS]));
+  });
+
+  it('should expose metrics that pass promtool check metrics', async () => {
+    const exposition = await scrape();
+    const own = ownFamiliesOnly(exposition);
+
+    expect(own).toContain('# TYPE schedule_cache_requests_total counter');
+    expectSuccess(promtool(['check', 'metrics'], own));
+  });
+
+  it('should expose every metric that the alerts and the dashboard use', async () => {
+    const known = families(await scrape());
+    const used = new Set(
+      [...alertExpressions(), ...dashboardExpressions()].flatMap((expr) =>
+        [...expr.matchAll(/\bschedule_cache_[a-z_]+/g)].map(([name]) => name),
+      ),
+    );
+
+    expect(used.size).toBeGreaterThanOrEqual(10);
+    const missing = [...used].filter((name) => familyOf(name, known) === undefined);
+    expect(missing).toEqual([]);
+    // ScheduleCachePregenStale falls back to the pod's start time (prom-client's default metric).
+    expect(known.get('process_start_time_seconds')).toBe('gauge');
+  });
+
+  it('should be scraped by Prometheus, which computes the hit ratio that was driven', async () => {
+    const target = new URL(stack.url).host;
+    prometheus = await startPrometheus(
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        '  evaluation_interval: 1s',
+        'rule_files:',
+        `  - ${JSON.stringify(ALERTS)}`,
+        'scrape_configs:',
+        '  - job_name: schedule-cache',
+        '    static_configs:',
+        `      - targets: [${JSON.stringify(target)}]`,
+        '',
+      ].join('\n'),
+    );
+    const promUrl = prometheus.url;
+    const query = async (
+      expr: string,
+    ): Promise<{ metric: Record<string, string>; value: [number, string] }[]> => {
+      const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      const body = (await response.json()) as {
+        status: string;
+        data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
+      expect(body.status).toBe('success');
+      return body.data.result;
+    };
+
+    expect(driven.miss).toBe(1);
+    expect(driven.hit).toBeGreaterThanOrEqual(HITS_AFTER_STORE + 1);
+    const expected = driven.hit / (driven.hit + driven.miss);
+    const ratioExpr =
+      'sum(schedule_cache_requests_total{result="hit"})' +
+      ' / sum(schedule_cache_requests_total{result=~"hit|miss"})';
+
+    const ratio = await waitFor(`Prometheus to compute the hit ratio ${expected}`, async () => {
+      const [sample] = await query(ratioExpr);
+      return sample !== undefined && Number(sample.value[1]) === expected && sample;
+    });
+    expect(Number(ratio.value[1])).toBeCloseTo(expected, 12);
+
+    const up = await query(`up{job="schedule-cache"}`);
+    expect(up.map(({ metric, value }) => [metric.instance, value[1]])).toEqual([[target, '1']]);
+
+    // Prometheus itself loaded every rule of alerts.yml.
+    const rules = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
+      data: { groups: { name: string; rules: { name: string }[] }[] };
+    };
+    expect(rules.data.groups.map((group) => [group.name, group.rules.length])).toEqual([
+      ['schedule-cache', alertExpressions().length],
+    ]);
+  });
+});
