@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServiceProcess } from './support/service-process';
+import { serviceEnv, startServiceProcess } from './support/service-process';
 
 const ROOT = join(__dirname, '..');
 
@@ -54,12 +54,7 @@ describe('Container build', () => {
     }
 
     const service = await startServiceProcess(
-      {
-        UPSTREAM_BASE_URL: 'http://127.0.0.1:9',
-        REDIS_URL: process.env.TEST_REDIS_URL ?? '',
-        AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
-        PREGEN_ENABLED: 'false',
-      },
+      serviceEnv({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9' }),
       scratch,
     );
     service.child.kill('SIGTERM');

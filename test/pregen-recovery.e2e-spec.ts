@@ -1,15 +1,8 @@
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { PregenProcessor } from '../src/pregen/pregen.processor';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
+import { ServiceProcess, serviceEnv, startServiceProcess } from './support/service-process';
 import { waitFor } from './support/wait';
-import {
-  ADMIN_TOKEN,
-  AdminJob,
-  adminFetch,
-  blobEtags,
-  startTestApp,
-  uniqueContainer,
-} from './support/test-app';
+import { AdminJob, adminFetch, blobEtags, startTestApp } from './support/test-app';
 
 const DATE = '2026-05-04';
 
@@ -28,25 +21,16 @@ describe(PregenProcessor.name, () => {
 
   beforeEach(() => {
     sim.reset();
-    env = {
+    env = serviceEnv({
       UPSTREAM_BASE_URL: sim.url,
-      REDIS_URL: process.env.TEST_REDIS_URL ?? '',
-      AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
-      BLOB_CONTAINER: uniqueContainer(),
-      QUEUE_PREFIX: uniqueContainer(),
-      ADMIN_API_TOKEN: ADMIN_TOKEN,
-      PREGEN_ENABLED: 'false',
       PREGEN_LOCK_MS: '2000',
       PREGEN_STALLED_CHECK_MS: '1000',
       LOG_LEVEL: 'info',
-    };
+    });
   });
 
   afterEach(async () => {
-    if (service && service.child.exitCode === null) {
-      service.child.kill('SIGKILL');
-      await service.exited;
-    }
+    await service?.kill();
   });
 
   const startJobAndWaitForUpstreamCall = async (): Promise<string> => {

@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
-import { uniqueContainer } from './support/test-app';
+import { ServiceProcess, serviceEnv, startServiceProcess } from './support/service-process';
 import { waitFor } from './support/wait';
 
 const ROOT = join(__dirname, '..');
@@ -34,24 +33,17 @@ describe('secrets', () => {
       companies: 3,
       latencyMs: { min: 5, max: 10 },
     });
-    env = {
+    env = serviceEnv({
       UPSTREAM_BASE_URL: sim.url,
       UPSTREAM_API_TOKEN: upstreamToken,
-      REDIS_URL: process.env.TEST_REDIS_URL ?? '',
       AZURE_STORAGE_CONNECTION_STRING: connectionString,
-      BLOB_CONTAINER: uniqueContainer(),
-      QUEUE_PREFIX: uniqueContainer(),
       ADMIN_API_TOKEN: adminToken,
-      PREGEN_ENABLED: 'false',
       LOG_LEVEL: 'trace',
-    };
+    });
   });
 
   afterAll(async () => {
-    if (service && service.child.exitCode === null) {
-      service.child.kill('SIGKILL');
-      await service.exited;
-    }
+    await service?.kill();
     await sim.close();
   });
 

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from './services';
+import { ADMIN_TOKEN, uniqueContainer } from './test-app';
 import { waitFor } from './wait';
 
 const ROOT = join(__dirname, '..', '..');
@@ -10,6 +11,21 @@ export interface ServiceProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
   output(): string;
+  /** SIGKILL if still running: for after-hooks of tests that may fail mid-way. */
+  kill(): Promise<void>;
+}
+
+/** The suite's Redis and Azurite, a fresh container and queue prefix, and no cron. */
+export function serviceEnv(overrides: Record<string, string>): Record<string, string> {
+  return {
+    REDIS_URL: process.env.TEST_REDIS_URL ?? '',
+    AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
+    BLOB_CONTAINER: uniqueContainer(),
+    QUEUE_PREFIX: uniqueContainer(),
+    ADMIN_API_TOKEN: ADMIN_TOKEN,
+    PREGEN_ENABLED: 'false',
+    ...overrides,
+  };
 }
 
 /** The built service (`node dist/main.js`) as its own process, as Kubernetes runs it. */
@@ -39,5 +55,11 @@ export async function startServiceProcess(
       return false;
     }
   });
-  return { url, child, exited, output: () => output };
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+  return { url, child, exited, output: () => output, kill };
 }
