@@ -11,7 +11,7 @@ import {
 import { LEGACY_ENVELOPE_EXAMPLE, LEGACY_ENVELOPE_SCHEMA } from '../docs/schemas';
 import { MetricsService } from '../metrics/metrics.service';
 import { SCHEDULE_CONTENT_TYPE } from './schedule-document';
-import { parseScheduleQuery, ScheduleKey, ScheduleQueryError } from './schedule-key';
+import { parseScheduleQuery, QueryMessages, ScheduleKey, ScheduleQueryError } from './schedule-key';
 import { ScheduleService } from './schedule.service';
 import { UpstreamErrorFilter } from './upstream-error.filter';
 
@@ -46,18 +46,7 @@ export class ScheduleController {
     example: LEGACY_ENVELOPE_EXAMPLE,
     headers: CACHE_HEADERS,
   })
-  @ApiMessage(
-    400,
-    'Invalid query.',
-    [
-      'startDate and endDate are required',
-      'Invalid date format. Use YYYY-MM-DD',
-      'startDate must equal endDate (single day queries only)',
-      'serviceCompanyId is required',
-      'serviceCompanyId must be a positive integer',
-    ],
-    REQUEST_ID_HEADER,
-  )
+  @ApiMessage(400, 'Invalid query.', Object.values(QueryMessages), REQUEST_ID_HEADER)
   @ApiUpstreamFailures()
   async get(
     @Query() query: Record<string, unknown>,
