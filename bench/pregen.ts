@@ -29,11 +29,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { Socket } from 'node:net';
 import * as os from 'node:os';
 import { join } from 'node:path';
 
-import { azuriteConnectionString, freePort } from '../test/support/services';
+import { azuriteConnectionString, canConnect, freePort } from '../test/support/services';
 
 const HOST = '127.0.0.1';
 const DAYS = 7;
@@ -235,18 +234,6 @@ async function startRedis(): Promise<Child & { port: number }> {
   );
   await waitFor('redis', redis, () => canConnect(port));
   return redis;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.connect(port, HOST);
-  });
 }
 
 /** Azurite (blob only, in memory). test/support's startAzurite finds its binary relative to
