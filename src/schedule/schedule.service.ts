@@ -26,6 +26,8 @@ interface Loaded {
 }
 
 const STALE_REQUESTS_LIMIT = 1_000;
+// A refresh that failed is asked for again after this long, however short CACHE_MAX_AGE is.
+const STALE_RETRY_MS = 60_000;
 
 /**
  * Cache-first lookup: memory, then blob storage, then one refresh of the date shared by every
@@ -145,9 +147,9 @@ export class ScheduleService {
     };
   }
 
-  /** One queued refresh per date and stale version per max-age window, from every replica. */
+  /** One queued refresh per date and stale version per retry window, from every replica. */
   private requestRefresh(key: ScheduleKey, document: CachedDocument): void {
-    const window = Math.floor(Date.now() / this.maxAgeMs);
+    const window = Math.floor(Date.now() / Math.max(this.maxAgeMs, STALE_RETRY_MS));
     const version = `${document.source.generatedAt}-${window}`;
     if (this.staleRequested.get(key.date) === version) {
       return;
