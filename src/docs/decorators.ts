@@ -15,8 +15,22 @@ export const REQUEST_ID_HEADER: HeadersObject = {
 
 export const CACHE_HEADERS: HeadersObject = {
   'X-Cache': {
-    description: 'HIT: from the cache; MISS: fetched from the legacy API.',
-    schema: { type: 'string', enum: ['HIT', 'MISS'] },
+    description:
+      'HIT: stored and fresh; STALE: stored, older than CACHE_MAX_AGE, refresh queued; MISS: fetched from the legacy API.',
+    schema: { type: 'string', enum: ['HIT', 'STALE', 'MISS'] },
+  },
+  ETag: {
+    description: 'Strong validator of the bytes (differs per Content-Encoding).',
+    schema: { type: 'string' },
+  },
+  'Last-Modified': {
+    description: 'When the legacy API answer behind the bytes was fetched.',
+    schema: { type: 'string' },
+  },
+  'Cache-Control': { description: 'private, max-age=CACHE_MAX_AGE', schema: { type: 'string' } },
+  Age: {
+    description: 'Seconds since the legacy API answer was fetched.',
+    schema: { type: 'integer' },
   },
   ...REQUEST_ID_HEADER,
 };
