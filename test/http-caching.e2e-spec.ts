@@ -1,5 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { MetricNames } from '../src/metrics/metric-names';
+import { MetricsService } from '../src/metrics/metrics.service';
 import { ScheduleDate } from '../src/schedule/schedule-key';
 import { ScheduleRefreshService } from '../src/schedule/schedule-refresh.service';
 import { ScheduleService } from '../src/schedule/schedule.service';
@@ -88,6 +90,11 @@ describe(ScheduleService.name, () => {
     expect(conditional.headers.etag).toBe(hit.headers.etag);
     expect(changed.status).toBe(200);
     expect(changed.body.equals(hit.body)).toBe(true);
+    const registry = a.app.get(MetricsService).registry;
+    const value = async (name: string) =>
+      (await registry.getSingleMetric(name)!.get()).values[0].value;
+    expect(await value(MetricNames.notModified)).toBe(1);
+    expect(await value(MetricNames.memoryCacheBytes)).toBeGreaterThan(hit.body.length);
   });
 
   it('should give the same ETag for the same document on every replica', async () => {

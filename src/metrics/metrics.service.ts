@@ -25,6 +25,7 @@ export class MetricsService {
   readonly registry = new Registry();
   private readonly hitRatio = new RollingRatio(HIT_RATIO_WINDOW_MS, 30);
   private queueCounts: () => Promise<Record<string, number>> = () => Promise.resolve({});
+  private memoryCache: () => { entries: number; bytes: number } = () => ({ entries: 0, bytes: 0 });
 
   private readonly requests = new Counter({
     name: MetricNames.requests,
@@ -38,6 +39,12 @@ export class MetricsService {
     help: 'Schedule request duration in seconds by result',
     labelNames: ['result'] as const,
     buckets: REQUEST_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly notModified = new Counter({
+    name: MetricNames.notModified,
+    help: 'Schedule requests answered 304 Not Modified (also counted in requests_total)',
     registers: [this.registry],
   });
 
@@ -110,6 +117,23 @@ export class MetricsService {
         this.set(ratio.value());
       },
     });
+    const memoryCache = () => this.memoryCache();
+    new Gauge({
+      name: MetricNames.memoryCacheBytes,
+      help: 'Bytes held by the in-process document cache (bodies and compressed variants)',
+      registers: [this.registry],
+      collect() {
+        this.set(memoryCache().bytes);
+      },
+    });
+    new Gauge({
+      name: MetricNames.memoryCacheEntries,
+      help: 'Documents held by the in-process document cache',
+      registers: [this.registry],
+      collect() {
+        this.set(memoryCache().entries);
+      },
+    });
     const counts = () => this.queueCounts();
     new Gauge({
       name: MetricNames.queueJobs,
@@ -127,8 +151,11 @@ export class MetricsService {
     });
   }
 
-  recordRequest(result: RequestResult, seconds: number): void {
+  recordRequest(result: RequestResult, seconds: number, notModified = false): void {
     this.requests.inc({ result });
+    if (notModified) {
+      this.notModified.inc();
+    }
     this.requestDuration.observe({ result }, seconds);
     if (result !== 'error') {
       this.hitRatio.record(result === 'hit' || result === 'stale');
@@ -157,6 +184,11 @@ export class MetricsService {
     if (status === 'completed') {
       this.pregenLastSuccess.setToCurrentTime();
     }
+  }
+
+  /** The document cache lives in another module; it registers how to read its size. */
+  observeMemoryCache(size: () => { entries: number; bytes: number }): void {
+    this.memoryCache = size;
   }
 
   /** The queue lives in another module; it registers how to count its jobs. */

@@ -95,7 +95,7 @@ export class ScheduleController {
       await reply.send(document.body);
     }
     const seconds = (performance.now() - startedAt) / 1000;
-    this.metrics.recordRequest(RESULTS[state], seconds);
+    this.metrics.recordRequest(RESULTS[state], seconds, notModified);
     request.log.info(
       { ...key, cache: state, notModified, encoding, durationMs: Math.round(seconds * 1000) },
       'schedule served',

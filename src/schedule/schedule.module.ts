@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { CoordinationModule } from '../coordination/coordination.module';
 import { DocumentCache } from './document-cache';
+import { MetricsService } from '../metrics/metrics.service';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { ScheduleRefreshService } from './schedule-refresh.service';
 import { ScheduleController } from './schedule.controller';
@@ -15,8 +16,12 @@ import { ScheduleService } from './schedule.service';
     ScheduleRefreshService,
     {
       provide: DocumentCache,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => new DocumentCache(config.cache.memoryBytes),
+      inject: [AppConfig, MetricsService],
+      useFactory: (config: AppConfig, metrics: MetricsService) => {
+        const cache = new DocumentCache(config.cache.memoryBytes);
+        metrics.observeMemoryCache(() => cache.size);
+        return cache;
+      },
     },
   ],
   exports: [ScheduleRefreshService],
