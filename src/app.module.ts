@@ -4,6 +4,7 @@ import { AppConfig } from './config/app-config';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PregenModule } from './pregen/pregen.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ScheduleModule } from './schedule/schedule.module';
 
 @Module({})
@@ -15,7 +16,15 @@ export class AppModule {
       global: true,
       providers: [{ provide: AppConfig, useValue: config }],
       exports: [AppConfig],
-      imports: [MetricsModule, BlobModule, ScheduleModule, PregenModule, HealthModule],
+      // The rate limit first: its guard runs before any other global guard.
+      imports: [
+        MetricsModule,
+        RateLimitModule.forRoot(config),
+        BlobModule,
+        ScheduleModule,
+        PregenModule,
+        HealthModule,
+      ],
     };
   }
 }

@@ -41,7 +41,30 @@ describe(loadConfig.name, () => {
       cache: { memoryBytes: 256 * 1024 * 1024, maxAgeSeconds: 3600, revalidateMs: 60_000 },
       shutdownGraceMs: 25000,
       adminToken: undefined,
+      http: { trustProxy: false, corsOrigins: [] },
+      rateLimit: { perMinute: 600, adminPerMinute: 60 },
     });
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['1', 1],
+    ['10.0.0.0/8, 192.168.1.7', '10.0.0.0/8, 192.168.1.7'],
+    ['fd00::/8', 'fd00::/8'],
+  ])('should read TRUST_PROXY %s as %j', (value, expected) => {
+    expect(loadConfig({ ...required, TRUST_PROXY: value }).http.trustProxy).toEqual(expected);
+  });
+
+  it('should read CORS_ORIGINS as a list of exact origins', () => {
+    const config = loadConfig({
+      ...required,
+      CORS_ORIGINS: 'https://portal.example.com, http://localhost:8080',
+    });
+    expect(config.http.corsOrigins).toEqual([
+      'https://portal.example.com',
+      'http://localhost:8080',
+    ]);
   });
 
   it('should read numbers from strings', () => {
@@ -65,6 +88,14 @@ describe(loadConfig.name, () => {
     [{ ...required, PREGEN_DAYS: '0' }, 'PREGEN_DAYS'],
     [{ ...required, ADMIN_API_TOKEN: 'short' }, 'ADMIN_API_TOKEN'],
     [{ ...required, QUEUE_PREFIX: 'a:b' }, 'QUEUE_PREFIX'],
+    [{ ...required, RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ ...required, ADMIN_RATE_LIMIT_PER_MINUTE: 'many' }, 'ADMIN_RATE_LIMIT_PER_MINUTE'],
+    [{ ...required, TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ ...required, TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ ...required, CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    [{ ...required, CORS_ORIGINS: 'https://portal.example.com/' }, 'CORS_ORIGINS'],
+    [{ ...required, CORS_ORIGINS: 'https://a.example.com,ftp://b.example.com' }, 'CORS_ORIGINS'],
+    [{ ...required, CORS_ORIGINS: 'portal.example.com' }, 'CORS_ORIGINS'],
   ])('should refuse %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(

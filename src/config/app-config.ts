@@ -31,6 +31,14 @@ export class AppConfig {
   readonly cache!: { memoryBytes: number; maxAgeSeconds: number; revalidateMs: number };
   readonly shutdownGraceMs!: number;
   readonly adminToken?: string;
+  readonly http!: {
+    /** Fastify's trustProxy: false, true, a hop count, or proxy addresses/CIDRs. */
+    trustProxy: boolean | number | string;
+    /** Exact origins allowed by CORS; empty = CORS off. */
+    corsOrigins: string[];
+  };
+  /** Requests per client per minute; 0 = that limit is off. */
+  readonly rateLimit!: { perMinute: number; adminPerMinute: number };
 }
 
 export class ConfigError extends Error {}
@@ -85,6 +93,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     adminToken: vars.ADMIN_API_TOKEN,
+    http: {
+      trustProxy: toTrustProxy(vars.TRUST_PROXY),
+      corsOrigins: vars.CORS_ORIGINS?.split(',').map((origin) => origin.trim()) ?? [],
+    },
+    rateLimit: {
+      perMinute: vars.RATE_LIMIT_PER_MINUTE,
+      adminPerMinute: vars.ADMIN_RATE_LIMIT_PER_MINUTE,
+    },
   };
 }
 
@@ -93,4 +109,11 @@ function cronIntervalSeconds(expression: string, timeZone: string): number {
   const time = new CronTime(expression, timeZone);
   const [first, second] = time.sendAt(2);
   return Math.max(1, Math.round(second.diff(first).as('seconds')));
+}
+
+function toTrustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') {
+    return value === 'true';
+  }
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -6,6 +6,8 @@ import {
   DocumentOutcome,
   MetricNames,
   QUEUE_STATES,
+  RATE_LIMITS,
+  RateLimitName,
   REQUEST_RESULTS,
   RequestResult,
 } from './metric-names';
@@ -97,6 +99,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly throttledRequests = new Counter({
+    name: MetricNames.throttledRequests,
+    help: 'Requests refused with 429 by rate limit',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly rateLimitErrors = new Counter({
+    name: MetricNames.rateLimitErrors,
+    help: 'Rate limit checks that failed (Redis down or slow) and let the request through',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     for (const result of REQUEST_RESULTS) {
@@ -107,6 +122,9 @@ export class MetricsService {
     }
     for (const outcome of DOCUMENT_OUTCOMES) {
       this.pregenDocuments.inc({ outcome }, 0);
+    }
+    for (const limit of RATE_LIMITS) {
+      this.throttledRequests.inc({ limit }, 0);
     }
     const ratio = this.hitRatio;
     new Gauge({
@@ -189,6 +207,14 @@ export class MetricsService {
   /** The document cache lives in another module; it registers how to read its size. */
   observeMemoryCache(size: () => { entries: number; bytes: number }): void {
     this.memoryCache = size;
+  }
+
+  recordThrottled(limit: RateLimitName): void {
+    this.throttledRequests.inc({ limit });
+  }
+
+  recordRateLimitError(): void {
+    this.rateLimitErrors.inc();
   }
 
   /** The queue lives in another module; it registers how to count its jobs. */

@@ -15,6 +15,9 @@ export interface TestApp {
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
+/** Tests poll the API far faster than any client may: only rate-limit tests turn limits on. */
+export const NO_RATE_LIMITS = { RATE_LIMIT_PER_MINUTE: '0', ADMIN_RATE_LIMIT_PER_MINUTE: '0' };
+
 /** A unique container (and queue prefix) per app keeps suites that share Azurite and Redis apart. */
 export function uniqueContainer(): string {
   return `test-${randomBytes(6).toString('hex')}`;
@@ -32,6 +35,7 @@ export async function startTestApp(env: Record<string, string>): Promise<TestApp
     ADMIN_API_TOKEN: ADMIN_TOKEN,
     PREGEN_ENABLED: 'false',
     PREGEN_BACKOFF_MS: '50',
+    ...NO_RATE_LIMITS,
     ...env,
   });
   const app = await createApp(config);
