@@ -33,6 +33,7 @@ describe(loadConfig.name, () => {
         stalledCheckMs: 30000,
         usersCron: '0 * * * *',
       },
+      featureToggles: { ttlMs: 10000 },
       shutdownGraceMs: 25000,
       adminToken: undefined,
     });
@@ -58,6 +59,7 @@ describe(loadConfig.name, () => {
     [{ ...required, SCHEDULE_TIMEZONE: 'Mars/Olympus' }, 'SCHEDULE_TIMEZONE'],
     [{ ...required, PREGEN_DAYS: '0' }, 'PREGEN_DAYS'],
     [{ ...required, ADMIN_API_TOKEN: 'short' }, 'ADMIN_API_TOKEN'],
+    [{ ...required, FEATURE_TOGGLES_TTL_MS: '-1' }, 'FEATURE_TOGGLES_TTL_MS'],
     [{ ...required, QUEUE_PREFIX: 'a:b' }, 'QUEUE_PREFIX'],
   ])('should refuse %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

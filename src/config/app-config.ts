@@ -27,6 +27,7 @@ export class AppConfig {
     stalledCheckMs: number;
     usersCron: string;
   };
+  readonly featureToggles!: { ttlMs: number };
   readonly shutdownGraceMs!: number;
   readonly adminToken?: string;
 }
@@ -75,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       stalledCheckMs: vars.PREGEN_STALLED_CHECK_MS,
       usersCron: vars.USERS_SYNC_CRON,
     },
+    featureToggles: { ttlMs: vars.FEATURE_TOGGLES_TTL_MS },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     adminToken: vars.ADMIN_API_TOKEN,
   };

@@ -1,3 +1,4 @@
+import { SHOW_ALL_TOGGLES } from '../../test/support/feature-toggles';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -13,16 +14,6 @@ import { technicianView } from './technician-view';
 const SAMPLE = join(__dirname, '..', '..', 'test', 'fixtures', 'sample-dr-schedule.json');
 
 type Job = Record<string, unknown>;
-
-const SHOW_ALL: FeatureToggles = {
-  TechDashboard_DisplayBillRate: true,
-  TechDashboard_DisplayFeeSplitRate: true,
-  TechDashboard_DisplayAddOnRate: true,
-  TechDashboard_DisplayRoomRate: true,
-  TechDashboard_DisplayCustomerPhoneNumbers: true,
-  TechDashboard_DisplayCustomerEmails: true,
-  TechDashboard_HideDiscounts: false,
-};
 
 const TECH = 4410;
 
@@ -56,10 +47,10 @@ describe(technicianView.name, () => {
 
   it('should keep only the jobs that list the technician, in stored order', () => {
     expect(
-      parse(technicianView(stored, 4410, SHOW_ALL)).Result.map((j) => j.JobInformationId),
+      parse(technicianView(stored, 4410, SHOW_ALL_TOGGLES)).Result.map((j) => j.JobInformationId),
     ).toEqual([9912001, 9912002]);
     expect(
-      parse(technicianView(stored, 4417, SHOW_ALL)).Result.map((j) => j.JobInformationId),
+      parse(technicianView(stored, 4417, SHOW_ALL_TOGGLES)).Result.map((j) => j.JobInformationId),
     ).toEqual([9912001]);
   });
 
@@ -85,7 +76,7 @@ describe(technicianView.name, () => {
   });
 
   it('should answer the empty envelope to a technician assigned to nothing', () => {
-    const view = technicianView(stored, 9001, SHOW_ALL);
+    const view = technicianView(stored, 9001, SHOW_ALL_TOGGLES);
 
     expect(view.jobs).toBe(0);
     expect(view.body.equals(EMPTY_SCHEDULE.body)).toBe(true);
@@ -100,7 +91,7 @@ describe(technicianView.name, () => {
       '{"JobInformationId":5,"EmployeeSchedules":[{"EmployeeInformationId":1},{"EmployeeInformationId":4410}]}',
     );
 
-    expect(parse(technicianView(document, TECH, SHOW_ALL)).Result).toEqual([
+    expect(parse(technicianView(document, TECH, SHOW_ALL_TOGGLES)).Result).toEqual([
       {
         JobInformationId: 5,
         EmployeeSchedules: [{ EmployeeInformationId: 1 }, { EmployeeInformationId: 4410 }],
@@ -114,7 +105,7 @@ describe(technicianView.name, () => {
       job(',"HomeInformation":{"City":"Dayton","ContactInfos":[{"Type":"Phone","Value":"+1"}]}'),
     );
 
-    expect(technicianView(document, TECH, SHOW_ALL).body.equals(document)).toBe(true);
+    expect(technicianView(document, TECH, SHOW_ALL_TOGGLES).body.equals(document)).toBe(true);
   });
 
   it('should always remove InternalMemo and HomeInformation.AccessInformation', () => {
@@ -124,7 +115,7 @@ describe(technicianView.name, () => {
       ),
     );
 
-    expect(technicianView(document, TECH, SHOW_ALL).body.toString('utf8')).toBe(
+    expect(technicianView(document, TECH, SHOW_ALL_TOGGLES).body.toString('utf8')).toBe(
       documentOf(job(',"HomeInformation":{"City":"Dayton"},"Z":1')).toString('utf8'),
     );
   });
@@ -137,7 +128,7 @@ describe(technicianView.name, () => {
   ])('should show %s only when on, with its literal as stored', (toggle, field, literal) => {
     const document = documentOf(job(`,"${field}":${literal},"Other":2.0`));
     const shown = technicianView(document, TECH, { ...DEFAULT_FEATURE_TOGGLES, [toggle]: true });
-    const hidden = technicianView(document, TECH, { ...SHOW_ALL, [toggle]: false });
+    const hidden = technicianView(document, TECH, { ...SHOW_ALL_TOGGLES, [toggle]: false });
 
     expect(shown.body.toString('utf8')).toContain(`,"${field}":${literal},"Other":2.0}`);
     expect(parse(hidden).Result[0]).not.toHaveProperty(field);
@@ -147,7 +138,7 @@ describe(technicianView.name, () => {
   it('should remove Discounts only when TechDashboard_HideDiscounts is on', () => {
     const document = documentOf(job(',"Discounts":[{"Name":"Loyalty","Amount":10.0}]'));
     const hidden = technicianView(document, TECH, {
-      ...SHOW_ALL,
+      ...SHOW_ALL_TOGGLES,
       TechDashboard_HideDiscounts: true,
     });
     const shown = technicianView(document, TECH, {
