@@ -9,11 +9,14 @@ import { setupOpenApi } from './docs/openapi';
 import { createLogger, PinoNestLogger } from './logging/logger';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+// Only admin calls take a body and none needs more; Fastify answers 413 above it.
+export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Builds the application exactly as production runs it; tests use it too. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
   const adapter = new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
     loggerInstance: logger,
     // One line per request is ours (company, date, source, duration), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),

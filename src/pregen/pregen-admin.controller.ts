@@ -38,6 +38,7 @@ export class PregenAdminController {
   @ApiBody({ type: PregenRequestDto, required: false })
   @ApiJson(202, 'One job per date enqueued.', ENQUEUED_CYCLE_SCHEMA)
   @ApiMessage(400, 'Invalid body.', ['each value in dates must be a date as YYYY-MM-DD'])
+  @ApiMessage(413, 'Body over 16 KB.', ['Request body is too large'])
   trigger(
     @Body(strictValidation) body: PregenRequestDto = new PregenRequestDto(),
   ): Promise<EnqueuedCycle> {
