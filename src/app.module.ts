@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BlobModule } from './blob/blob.module';
 import { AppConfig } from './config/app-config';
+import { FeaturesModule } from './features/features.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PregenModule } from './pregen/pregen.module';
@@ -15,7 +16,14 @@ export class AppModule {
       global: true,
       providers: [{ provide: AppConfig, useValue: config }],
       exports: [AppConfig],
-      imports: [MetricsModule, BlobModule, ScheduleModule, PregenModule, HealthModule],
+      imports: [
+        MetricsModule,
+        BlobModule,
+        FeaturesModule,
+        ScheduleModule,
+        PregenModule,
+        HealthModule,
+      ],
     };
   }
 }

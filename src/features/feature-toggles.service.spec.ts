@@ -6,7 +6,7 @@ import { StoredBlob } from '../blob/blob.storage';
 import { AppConfig } from '../config/app-config';
 import { CompanyId } from '../schedule/schedule-key';
 import { DEFAULT_FEATURE_TOGGLES, FeatureToggles } from './feature-toggles';
-import { FeatureTogglesService } from './feature-toggles.service';
+import { FeatureTogglesNotSavedError, FeatureTogglesService } from './feature-toggles.service';
 
 const COMPANY = 59 as CompanyId;
 const TTL_MS = 10_000;
@@ -26,6 +26,7 @@ describe(FeatureTogglesService.name, () => {
     service = replica(storage);
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
   });
 
   afterEach(() => {
@@ -147,7 +148,9 @@ describe(FeatureTogglesService.name, () => {
     it('should fail a PUT and keep answering what it had', async () => {
       storage.failWrites.add(BlobNames.featureToggles(COMPANY));
 
-      await expect(service.put(COMPANY, SHOW_ALL_TOGGLES)).rejects.toThrow('refused');
+      await expect(service.put(COMPANY, SHOW_ALL_TOGGLES)).rejects.toThrow(
+        FeatureTogglesNotSavedError,
+      );
       await expect(service.get(COMPANY)).resolves.toMatchObject({ version: 'default' });
     });
   });

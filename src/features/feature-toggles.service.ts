@@ -22,6 +22,12 @@ export interface CompanyFeatureToggles {
 
 export const DEFAULT_VERSION = 'default';
 
+export class FeatureTogglesNotSavedError extends Error {
+  constructor() {
+    super('Blob storage unavailable: feature toggles not saved');
+  }
+}
+
 const NEVER_CONFIGURED: CompanyFeatureToggles = {
   toggles: DEFAULT_FEATURE_TOGGLES,
   version: DEFAULT_VERSION,
@@ -76,10 +82,18 @@ export class FeatureTogglesService {
       JSON.stringify({ ...value.toggles, updatedAt: value.updatedAt, updatedBy: value.updatedBy }),
       'utf8',
     );
-    const { etag } = await this.storage.write(BlobNames.featureToggles(companyId), {
-      body,
-      contentType: SCHEDULE_CONTENT_TYPE,
-    });
+    let etag: string;
+    try {
+      ({ etag } = await this.storage.write(BlobNames.featureToggles(companyId), {
+        body,
+        contentType: SCHEDULE_CONTENT_TYPE,
+      }));
+    } catch (error) {
+      this.logger.error(
+        `Feature toggles of company ${companyId} not saved: ${errorMessage(error)}`,
+      );
+      throw new FeatureTogglesNotSavedError();
+    }
     const stored = { ...value, version: etag };
     // A read that started before this write must not put the older toggles back.
     this.reads.delete(companyId);
