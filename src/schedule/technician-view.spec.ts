@@ -82,12 +82,14 @@ describe(technicianView.name, () => {
     expect(view.body.equals(EMPTY_SCHEDULE.body)).toBe(true);
   });
 
-  it('should not count missing, null or malformed EmployeeSchedules as the technician', () => {
+  it('should not count missing, null or malformed EmployeeSchedules, or the id elsewhere, as the technician', () => {
     const document = documentOf(
       '{"JobInformationId":1}',
       '{"JobInformationId":2,"EmployeeSchedules":null}',
       '{"JobInformationId":3,"EmployeeSchedules":[null,{"EmployeeInformationId":"4410"}]}',
       '{"JobInformationId":4,"EmployeeSchedules":{"EmployeeInformationId":4410}}',
+      '{"JobInformationId":6,"EmployeeSchedules":[{"EmployeeInformationId":44100}]}',
+      '{"JobInformationId":7,"EmployeeSchedules":[],"Supervisor":{"EmployeeInformationId":4410}}',
       '{"JobInformationId":5,"EmployeeSchedules":[{"EmployeeInformationId":1},{"EmployeeInformationId":4410}]}',
     );
 

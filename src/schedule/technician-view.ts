@@ -37,8 +37,14 @@ export function technicianView(
   const hiddenContacts = new Set(
     CONTACT_TYPES.filter(([toggle]) => !toggles[toggle]).map(([, type]) => type),
   );
+  // Most jobs are other technicians': skip parsing those. Jobs are stored compact, so this is
+  // how an assigned job's text reads; an id written otherwise (4.41E3) fails closed.
+  const mention = `"EmployeeInformationId":${employeeId}`;
   const kept: string[] = [];
   for (const raw of rawArrayElements(document.toString('utf8'), 'Result')) {
+    if (!raw.includes(mention)) {
+      continue;
+    }
     const job = JSON.parse(raw) as unknown;
     if (isRecord(job) && isAssignedTo(job, employeeId)) {
       kept.push(removeJsonPaths(raw, [...hidden, ...hiddenContactPaths(job, hiddenContacts)]));
