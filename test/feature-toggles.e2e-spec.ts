@@ -2,6 +2,7 @@ import { COMPANY_ID_MESSAGE } from '../src/common/company-id.pipe';
 import { FeatureTogglesAdminController } from '../src/features/feature-toggles-admin.controller';
 import { DEFAULT_FEATURE_TOGGLES } from '../src/features/feature-toggles';
 import { SHOW_ALL_TOGGLES } from './support/feature-toggles';
+import { azuriteConnectionString, startAzurite } from './support/services';
 import { ADMIN_TOKEN, adminFetch, blobEtags, startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -74,6 +75,39 @@ describe(FeatureTogglesAdminController.name, () => {
       expect(seen).toEqual(put.json);
     } finally {
       await other.close();
+    }
+  });
+
+  it('should answer the last known toggles, or the defaults, and refuse a PUT with storage down', async () => {
+    const azurite = await startAzurite();
+    const down = await startTestApp({
+      UPSTREAM_BASE_URL: NO_UPSTREAM,
+      // Every read goes to storage, so each GET below meets the outage.
+      FEATURE_TOGGLES_TTL_MS: '0',
+      AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite.port),
+      BLOB_TIMEOUT_MS: '500',
+    });
+    try {
+      const known = `${down.url}/api/admin/companies/${companyId}/feature-toggles`;
+      const never = `${down.url}/api/admin/companies/${companyId + 1000}/feature-toggles`;
+      const saved = await adminFetch(known, { method: 'PUT', body: SHOW_ALL_TOGGLES });
+      await azurite.stop();
+
+      const put = await adminFetch(never, { method: 'PUT', body: SHOW_ALL_TOGGLES });
+      const get = await adminFetch(known);
+
+      expect([put.status, put.json]).toEqual([
+        503,
+        { message: 'Blob storage unavailable: feature toggles not saved' },
+      ]);
+      expect([get.status, get.json]).toEqual([200, saved.json]);
+      expect(await adminFetch(never)).toMatchObject({
+        status: 200,
+        json: { toggles: DEFAULT_FEATURE_TOGGLES, version: 'default' },
+      });
+    } finally {
+      await down.close();
+      await azurite.stop();
     }
   });
 
