@@ -155,7 +155,7 @@ describe(technicianView.name, () => {
   describe('customer contact infos', () => {
     const document = documentOf(
       job(
-        ',"HomeInformation":{"ContactInfos":[{"Type":"Phone","Value":"p1"},{"Type":"EMAIL","Value":"e1"},{"Type":"Fax","Value":"f1"},{"Type":"phone","Value":"p2"},{"Value":"untyped"}]}',
+        ',"HomeInformation":{"ContactInfos":[{"Type":"Phone","Value":"p1"},{"Type":"EMAIL","Value":"e1"},{"Type":"Fax","Value":"f1"},{"Type":" phone ","Value":"p2"},{"Value":"untyped"}]}',
       ),
     );
     const contacts = (toggles: Partial<FeatureToggles>): unknown =>
@@ -164,7 +164,7 @@ describe(technicianView.name, () => {
           .HomeInformation as Job
       ).ContactInfos;
 
-    it('should hide phones and emails (any case) by default and keep other types', () => {
+    it('should hide phones and emails (any case or padding) by default and keep other types', () => {
       expect(contacts({})).toEqual([{ Type: 'Fax', Value: 'f1' }, { Value: 'untyped' }]);
     });
 
@@ -172,7 +172,7 @@ describe(technicianView.name, () => {
       expect(contacts({ TechDashboard_DisplayCustomerPhoneNumbers: true })).toEqual([
         { Type: 'Phone', Value: 'p1' },
         { Type: 'Fax', Value: 'f1' },
-        { Type: 'phone', Value: 'p2' },
+        { Type: ' phone ', Value: 'p2' },
         { Value: 'untyped' },
       ]);
     });

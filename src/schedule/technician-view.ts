@@ -69,7 +69,7 @@ function isAssignedTo(job: Record<string, unknown>, employeeId: number): boolean
   );
 }
 
-/** `HomeInformation.ContactInfos` items whose `Type` (any case) is hidden. */
+/** `HomeInformation.ContactInfos` items whose `Type` (any case, spaces around ignored) is hidden. */
 function hiddenContactPaths(job: Record<string, unknown>, hidden: Set<string>): JsonPath[] {
   const home = job.HomeInformation;
   const contacts = isRecord(home) ? home.ContactInfos : undefined;
@@ -77,7 +77,9 @@ function hiddenContactPaths(job: Record<string, unknown>, hidden: Set<string>): 
     return [];
   }
   return contacts.flatMap((contact: unknown, index) =>
-    isRecord(contact) && typeof contact.Type === 'string' && hidden.has(contact.Type.toLowerCase())
+    isRecord(contact) &&
+    typeof contact.Type === 'string' &&
+    hidden.has(contact.Type.trim().toLowerCase())
       ? [['HomeInformation', 'ContactInfos', index]]
       : [],
   );
