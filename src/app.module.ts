@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BlobModule } from './blob/blob.module';
 import { AppConfig } from './config/app-config';
+import { FeaturesModule } from './features/features.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PregenModule } from './pregen/pregen.module';
@@ -21,6 +22,7 @@ export class AppModule {
         MetricsModule,
         RateLimitModule.forRoot(config),
         BlobModule,
+        FeaturesModule,
         ScheduleModule,
         PregenModule,
         HealthModule,

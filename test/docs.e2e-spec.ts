@@ -13,6 +13,16 @@ const ROUTES: readonly { method: string; path: string; statuses: string[] }[] = 
   { method: 'post', path: '/api/admin/pregen', statuses: ['202', '400', '401'] },
   { method: 'get', path: '/api/admin/jobs', statuses: ['200', '400', '401'] },
   { method: 'post', path: '/api/admin/jobs/{id}/retry', statuses: ['202', '401', '404', '409'] },
+  {
+    method: 'get',
+    path: '/api/admin/companies/{id}/feature-toggles',
+    statuses: ['200', '400', '401'],
+  },
+  {
+    method: 'put',
+    path: '/api/admin/companies/{id}/feature-toggles',
+    statuses: ['200', '400', '401', '413', '503'],
+  },
   { method: 'get', path: '/health', statuses: ['200', '503'] },
   { method: 'get', path: '/health/live', statuses: ['200', '503'] },
   { method: 'get', path: '/health/ready', statuses: ['200', '503'] },

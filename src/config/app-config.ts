@@ -29,6 +29,7 @@ export class AppConfig {
     usersCron: string;
   };
   readonly cache!: { memoryBytes: number; maxAgeSeconds: number; revalidateMs: number };
+  readonly featureToggles!: { ttlMs: number };
   readonly shutdownGraceMs!: number;
   readonly adminToken?: string;
   readonly http!: {
@@ -91,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
         vars.CACHE_MAX_AGE ?? 2 * cronIntervalSeconds(vars.PREGEN_CRON, vars.SCHEDULE_TIMEZONE),
       revalidateMs: vars.CACHE_REVALIDATE_SECONDS * 1000,
     },
+    featureToggles: { ttlMs: vars.FEATURE_TOGGLES_TTL_MS },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     adminToken: vars.ADMIN_API_TOKEN,
     http: {

@@ -198,6 +198,13 @@ export class EnvironmentVariables {
   @Max(600_000)
   SHUTDOWN_GRACE_MS = 25_000;
 
+  // How stale a replica's copy of a company's feature toggles may be after another replica's PUT.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  FEATURE_TOGGLES_TTL_MS = 10_000;
+
   @IsOptional()
   @IsString()
   @MinLength(16, { message: '$property must be at least 16 characters' })
