@@ -55,6 +55,7 @@ export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}
 export AZURE_STORAGE_CONNECTION_STRING=${AZURE_STORAGE_CONNECTION_STRING:-"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;"}
 export UPSTREAM_BASE_URL=${UPSTREAM_BASE_URL:-http://127.0.0.1:$SIM_PORT}
 export ADMIN_API_TOKEN=${ADMIN_API_TOKEN:-local-admin-token-not-for-production}
+export AUTH_JWT_SECRET=${AUTH_JWT_SECRET:-local-jwt-secret-not-for-production-0123456789}
 start schedule-cache "$PORT" node dist/main.js
 
 today=$(date -u +%F)

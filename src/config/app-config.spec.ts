@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './app-config';
 
-const required = { UPSTREAM_BASE_URL: 'http://upstream.local:4000/' };
+const SECRET = 'a-test-secret-of-at-least-32-characters';
+const required = { UPSTREAM_BASE_URL: 'http://upstream.local:4000/', AUTH_JWT_SECRET: SECRET };
 
 describe(loadConfig.name, () => {
   it('should apply the documented defaults', () => {
@@ -35,6 +36,13 @@ describe(loadConfig.name, () => {
       },
       shutdownGraceMs: 25000,
       adminToken: undefined,
+      auth: {
+        disabled: false,
+        jwtSecret: SECRET,
+        jwksUrl: undefined,
+        issuer: undefined,
+        audience: undefined,
+      },
     });
   });
 
@@ -59,11 +67,63 @@ describe(loadConfig.name, () => {
     [{ ...required, PREGEN_DAYS: '0' }, 'PREGEN_DAYS'],
     [{ ...required, ADMIN_API_TOKEN: 'short' }, 'ADMIN_API_TOKEN'],
     [{ ...required, QUEUE_PREFIX: 'a:b' }, 'QUEUE_PREFIX'],
+    [{ ...required, AUTH_JWT_SECRET: 'too-short-for-hs256' }, 'AUTH_JWT_SECRET'],
+    [{ ...required, AUTH_JWKS_URL: 'not a url' }, 'AUTH_JWKS_URL'],
+    [{ ...required, AUTH_DISABLED: 'yes' }, 'AUTH_DISABLED'],
   ])('should refuse %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(
       new RegExp(`^Invalid environment configuration:\\n  ${variable}: `),
     );
+  });
+
+  describe('authentication keys', () => {
+    const upstream = { UPSTREAM_BASE_URL: required.UPSTREAM_BASE_URL };
+    const jwks = 'https://login.example.com/.well-known/jwks.json';
+
+    it('should refuse to boot without a key, naming the variables, even with ADMIN_API_TOKEN', () => {
+      const error = captureError(() =>
+        loadConfig({ ...upstream, ADMIN_API_TOKEN: 'an-admin-token-long-enough' }),
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toMatch(/AUTH_JWT_SECRET or AUTH_JWKS_URL is required/);
+      expect(error.message).toContain('AUTH_DISABLED=true');
+    });
+
+    it('should refuse both a secret and a JWKS URL as ambiguous', () => {
+      const error = captureError(() =>
+        loadConfig({ ...upstream, AUTH_JWT_SECRET: SECRET, AUTH_JWKS_URL: jwks }),
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toContain('AUTH_JWKS_URL');
+      expect(error.message).not.toContain(SECRET);
+    });
+
+    it('should boot with AUTH_DISABLED=true and no key', () => {
+      expect(loadConfig({ ...upstream, AUTH_DISABLED: 'true' }).auth).toEqual({
+        disabled: true,
+        jwtSecret: undefined,
+        jwksUrl: undefined,
+        issuer: undefined,
+        audience: undefined,
+      });
+    });
+
+    it('should read a JWKS URL with issuer and audience', () => {
+      const config = loadConfig({
+        ...upstream,
+        AUTH_JWKS_URL: jwks,
+        AUTH_JWT_ISSUER: 'https://login.example.com/',
+        AUTH_JWT_AUDIENCE: 'schedule-cache',
+      });
+      expect(config.auth).toEqual({
+        disabled: false,
+        jwtSecret: undefined,
+        jwksUrl: jwks,
+        issuer: 'https://login.example.com/',
+        audience: 'schedule-cache',
+      });
+    });
   });
 
   it('should never echo a rejected value, which may be a secret', () => {

@@ -29,6 +29,16 @@ export class AppConfig {
   };
   readonly shutdownGraceMs!: number;
   readonly adminToken?: string;
+  readonly auth!: AuthConfig;
+}
+
+/** Exactly one key source unless authentication is explicitly disabled. */
+export interface AuthConfig {
+  readonly disabled: boolean;
+  readonly jwtSecret?: string;
+  readonly jwksUrl?: string;
+  readonly issuer?: string;
+  readonly audience?: string;
 }
 
 export class ConfigError extends Error {}
@@ -39,11 +49,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   );
   const vars = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
   const errors = validateSync(vars, { skipMissingProperties: false });
-  if (errors.length > 0) {
-    // Only names and rules: a rejected value may be a secret.
-    const lines = errors.map(
-      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
-    );
+  // Only names and rules: a rejected value may be a secret.
+  const lines = [
+    ...errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+    ...authKeyErrors(vars),
+  ];
+  if (lines.length > 0) {
     throw new ConfigError(`Invalid environment configuration:\n  ${lines.join('\n  ')}`);
   }
   return {
@@ -77,5 +88,25 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     adminToken: vars.ADMIN_API_TOKEN,
+    auth: {
+      disabled: vars.AUTH_DISABLED,
+      jwtSecret: vars.AUTH_JWT_SECRET,
+      jwksUrl: vars.AUTH_JWKS_URL,
+      issuer: vars.AUTH_JWT_ISSUER,
+      audience: vars.AUTH_JWT_AUDIENCE,
+    },
   };
+}
+
+// ADMIN_API_TOKEN alone is not enough: without a JWT key no user could ever be let in.
+function authKeyErrors(vars: EnvironmentVariables): string[] {
+  if (vars.AUTH_JWT_SECRET && vars.AUTH_JWKS_URL) {
+    return ['AUTH_JWT_SECRET: must not be set together with AUTH_JWKS_URL (choose one key source)'];
+  }
+  if (!vars.AUTH_DISABLED && !vars.AUTH_JWT_SECRET && !vars.AUTH_JWKS_URL) {
+    return [
+      'AUTH_JWT_SECRET: AUTH_JWT_SECRET or AUTH_JWKS_URL is required (AUTH_DISABLED=true runs without authentication)',
+    ];
+  }
+  return [];
 }

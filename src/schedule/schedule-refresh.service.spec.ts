@@ -28,7 +28,10 @@ class ScriptedUpstream extends UpstreamClient {
 }
 
 describe(ScheduleRefreshService.name, () => {
-  const config: AppConfig = loadConfig({ UPSTREAM_BASE_URL: 'http://upstream.invalid' });
+  const config: AppConfig = loadConfig({
+    UPSTREAM_BASE_URL: 'http://upstream.invalid',
+    AUTH_DISABLED: 'true',
+  });
   let storage: InMemoryBlobStorage;
   let upstream: ScriptedUpstream;
   let service: ScheduleRefreshService;
