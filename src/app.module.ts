@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
 import { BlobModule } from './blob/blob.module';
 import { AppConfig } from './config/app-config';
 import { HealthModule } from './health/health.module';
@@ -15,7 +16,7 @@ export class AppModule {
       global: true,
       providers: [{ provide: AppConfig, useValue: config }],
       exports: [AppConfig],
-      imports: [MetricsModule, BlobModule, ScheduleModule, PregenModule, HealthModule],
+      imports: [AuthModule, MetricsModule, BlobModule, ScheduleModule, PregenModule, HealthModule],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { ScheduleModule as CronModule } from '@nestjs/schedule';
-import { AdminGuard } from '../auth/admin.guard';
+import { AuthModule } from '../auth/auth.module';
 import { AppConfig } from '../config/app-config';
 import { ScheduleModule } from '../schedule/schedule.module';
 import { UsersModule } from '../users/users.module';
@@ -39,18 +39,12 @@ const DAY_S = 86_400;
       }),
     }),
     BullModule.registerQueue({ name: PREGEN_QUEUE }),
+    AuthModule,
     ScheduleModule,
     UsersModule,
   ],
   controllers: [PregenAdminController],
-  providers: [
-    PregenService,
-    PregenProcessor,
-    PregenScheduler,
-    CycleSummaryService,
-    QueueBoard,
-    AdminGuard,
-  ],
+  providers: [PregenService, PregenProcessor, PregenScheduler, CycleSummaryService, QueueBoard],
   exports: [PregenService],
 })
 export class PregenModule {}

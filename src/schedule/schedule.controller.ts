@@ -1,7 +1,10 @@
 import { BadRequestException, Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentPrincipal, Principal } from '../auth/principal';
+import { resolveCompanyId } from '../auth/tenant-access';
 import {
+  ApiAuthenticated,
   ApiJson,
   ApiMessage,
   ApiUpstreamFailures,
@@ -11,11 +14,18 @@ import {
 import { LEGACY_ENVELOPE_EXAMPLE, LEGACY_ENVELOPE_SCHEMA } from '../docs/schemas';
 import { MetricsService } from '../metrics/metrics.service';
 import { SCHEDULE_CONTENT_TYPE } from './schedule-document';
-import { parseScheduleQuery, QueryMessages, ScheduleKey, ScheduleQueryError } from './schedule-key';
+import {
+  parseScheduleQuery,
+  QueryMessages,
+  ScheduleKey,
+  ScheduleQuery,
+  ScheduleQueryError,
+} from './schedule-key';
 import { ScheduleService } from './schedule.service';
 import { UpstreamErrorFilter } from './upstream-error.filter';
 
 @ApiTags('schedule')
+@ApiAuthenticated()
 @Controller('api/dr-schedule')
 @UseFilters(UpstreamErrorFilter)
 export class ScheduleController {
@@ -28,7 +38,9 @@ export class ScheduleController {
   @ApiOperation({ summary: "One company's schedule for one day (cache first)" })
   @ApiQuery({
     name: 'serviceCompanyId',
-    required: true,
+    required: false,
+    description:
+      "Required for admins; office and technician tokens default to (and may only ask for) the token's company",
     schema: { type: 'integer', minimum: 1, maximum: 2147483647, example: 26 },
   })
   @ApiQuery({
@@ -52,9 +64,11 @@ export class ScheduleController {
     @Query() query: Record<string, unknown>,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<Buffer> {
     const startedAt = performance.now();
-    const key = parseKey(query);
+    const { companyId, date } = parseKey(query);
+    const key: ScheduleKey = { companyId: resolveCompanyId(principal, companyId), date };
     try {
       const answer = await this.schedules.get(key);
       const seconds = (performance.now() - startedAt) / 1000;
@@ -80,7 +94,7 @@ export class ScheduleController {
   }
 }
 
-function parseKey(query: Record<string, unknown>): ScheduleKey {
+function parseKey(query: Record<string, unknown>): ScheduleQuery {
   try {
     return parseScheduleQuery(query);
   } catch (error) {
