@@ -741,6 +741,7 @@ async function runOnce(companies: number, config: BenchConfig): Promise<RunResul
       BLOB_CONTAINER: `bench-${runId}`,
       QUEUE_PREFIX: `bench-${runId}`,
       ADMIN_API_TOKEN: ADMIN_TOKEN,
+      AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
       PREGEN_ENABLED: 'false',
       // A retried job is not a measurement: fail at once instead.
       PREGEN_ATTEMPTS: '1',

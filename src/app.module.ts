@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
 import { BlobModule } from './blob/blob.module';
 import { AppConfig } from './config/app-config';
 import { FeaturesModule } from './features/features.module';
@@ -21,6 +22,7 @@ export class AppModule {
       imports: [
         MetricsModule,
         RateLimitModule.forRoot(config),
+        AuthModule,
         BlobModule,
         FeaturesModule,
         ScheduleModule,

@@ -7,6 +7,7 @@ import { ScheduleRefreshService } from '../src/schedule/schedule-refresh.service
 import { ScheduleService } from '../src/schedule/schedule.service';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { startTestApp, TestApp, uniqueContainer } from './support/test-app';
+import { ADMIN_HEADERS } from './support/tokens';
 import { waitFor } from './support/wait';
 
 interface RawAnswer {
@@ -15,8 +16,9 @@ interface RawAnswer {
   body: Buffer;
 }
 
-/** node:http, not fetch: fetch would decompress and hide what was on the wire. */
-function rawGet(url: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+/** node:http, not fetch: fetch would decompress and hide what was on the wire. As admin. */
+function rawGet(url: string, extra: Record<string, string> = {}): Promise<RawAnswer> {
+  const headers = { ...ADMIN_HEADERS, ...extra };
   return new Promise((resolve, reject) => {
     httpRequest(url, { headers }, (response) => {
       const chunks: Buffer[] = [];
@@ -82,7 +84,7 @@ describe(ScheduleService.name, () => {
 
     expect(hit.headers.etag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(hit.headers['cache-control']).toBe('private, max-age=3600');
-    expect(hit.headers.vary).toBe('Accept-Encoding');
+    expect(hit.headers.vary).toBe('Accept-Encoding, Authorization');
     expect(Number(hit.headers.age)).toBeGreaterThanOrEqual(0);
     expect(Date.parse(String(hit.headers['last-modified']))).not.toBeNaN();
     expect(conditional.status).toBe(304);

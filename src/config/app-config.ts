@@ -40,6 +40,16 @@ export class AppConfig {
   };
   /** Requests per client per minute; 0 = that limit is off. */
   readonly rateLimit!: { perMinute: number; adminPerMinute: number };
+  readonly auth!: AuthConfig;
+}
+
+/** Exactly one key source unless authentication is explicitly disabled. */
+export interface AuthConfig {
+  readonly disabled: boolean;
+  readonly jwtSecret?: string;
+  readonly jwksUrl?: string;
+  readonly issuer?: string;
+  readonly audience?: string;
 }
 
 export class ConfigError extends Error {}
@@ -50,11 +60,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   );
   const vars = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
   const errors = validateSync(vars, { skipMissingProperties: false });
-  if (errors.length > 0) {
-    // Only names and rules: a rejected value may be a secret.
-    const lines = errors.map(
-      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
-    );
+  // Only names and rules: a rejected value may be a secret.
+  const lines = [
+    ...errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+    ...authKeyErrors(vars),
+  ];
+  if (lines.length > 0) {
     throw new ConfigError(`Invalid environment configuration:\n  ${lines.join('\n  ')}`);
   }
   return {
@@ -103,6 +114,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       perMinute: vars.RATE_LIMIT_PER_MINUTE,
       adminPerMinute: vars.ADMIN_RATE_LIMIT_PER_MINUTE,
     },
+    auth: {
+      disabled: vars.AUTH_DISABLED,
+      jwtSecret: vars.AUTH_JWT_SECRET,
+      jwksUrl: vars.AUTH_JWKS_URL,
+      issuer: vars.AUTH_JWT_ISSUER,
+      audience: vars.AUTH_JWT_AUDIENCE,
+    },
   };
 }
 
@@ -118,4 +136,17 @@ function toTrustProxy(value: string): boolean | number | string {
     return value === 'true';
   }
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+// ADMIN_API_TOKEN alone is not enough: without a JWT key no user could ever be let in.
+function authKeyErrors(vars: EnvironmentVariables): string[] {
+  if (vars.AUTH_JWT_SECRET && vars.AUTH_JWKS_URL) {
+    return ['AUTH_JWT_SECRET: must not be set together with AUTH_JWKS_URL (choose one key source)'];
+  }
+  if (!vars.AUTH_DISABLED && !vars.AUTH_JWT_SECRET && !vars.AUTH_JWKS_URL) {
+    return [
+      'AUTH_JWT_SECRET: AUTH_JWT_SECRET or AUTH_JWKS_URL is required (AUTH_DISABLED=true runs without authentication)',
+    ];
+  }
+  return [];
 }

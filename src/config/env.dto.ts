@@ -259,4 +259,28 @@ export class EnvironmentVariables {
     'must be comma-separated http(s) origins such as https://portal.example.com',
   )
   CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: '$property must be at least 32 characters' })
+  AUTH_JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: '$property must be an http(s) URL' },
+  )
+  AUTH_JWKS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_AUDIENCE?: string;
+
+  @Transform(toBool)
+  @IsBoolean({ message: '$property must be true or false' })
+  AUTH_DISABLED = false;
 }

@@ -9,7 +9,10 @@ import { ScheduleRefreshService } from './schedule-refresh.service';
 const DATE = '2025-12-03' as ScheduleDate;
 
 describe(ScheduleRefreshService.name, () => {
-  const config: AppConfig = loadConfig({ UPSTREAM_BASE_URL: 'http://upstream.invalid' });
+  const config: AppConfig = loadConfig({
+    UPSTREAM_BASE_URL: 'http://upstream.invalid',
+    AUTH_DISABLED: 'true',
+  });
   let storage: InMemoryBlobStorage;
   let upstream: ScriptedUpstream;
   let service: ScheduleRefreshService;

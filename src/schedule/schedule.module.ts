@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { CoordinationModule } from '../coordination/coordination.module';
 import { DocumentCache } from './document-cache';
+import { FeaturesModule } from '../features/features.module';
+import { ScheduleViews } from './schedule-views.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { ScheduleRefreshService } from './schedule-refresh.service';
@@ -9,11 +11,12 @@ import { ScheduleController } from './schedule.controller';
 import { ScheduleService } from './schedule.service';
 
 @Module({
-  imports: [UpstreamModule, CoordinationModule],
+  imports: [UpstreamModule, CoordinationModule, FeaturesModule],
   controllers: [ScheduleController],
   providers: [
     ScheduleService,
     ScheduleRefreshService,
+    ScheduleViews,
     {
       provide: DocumentCache,
       inject: [AppConfig, MetricsService],

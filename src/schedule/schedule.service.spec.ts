@@ -26,7 +26,11 @@ describe(ScheduleService.name, () => {
   let coordinator: LocalRefreshCoordinator;
 
   function service(env: Record<string, string> = {}): ScheduleService {
-    const config: AppConfig = loadConfig({ UPSTREAM_BASE_URL: 'http://upstream.invalid', ...env });
+    const config: AppConfig = loadConfig({
+      UPSTREAM_BASE_URL: 'http://upstream.invalid',
+      AUTH_DISABLED: 'true',
+      ...env,
+    });
     refresher = new ScheduleRefreshService(upstream, storage, config, coordinator);
     const cache = new DocumentCache(config.cache.memoryBytes);
     return new ScheduleService(storage, refresher, cache, requests, config, coordinator);
