@@ -17,12 +17,14 @@ const MONEY = ['BillRate', 'FeeSplitRate', 'AddOnRate', 'RoomRate', 'Discounts']
 
 /** What a technician may see of `job` with the privacy-first default toggles, or all of it. */
 function visible(job: Job, showAll: boolean): Job {
-  const { InternalMemo: _memo, ...kept } = job;
+  const kept: Job = { ...job };
+  delete kept.InternalMemo;
   for (const field of showAll ? [] : MONEY) {
     delete kept[field];
   }
   if (kept.HomeInformation) {
-    const { AccessInformation: _code, ...home } = kept.HomeInformation;
+    const home = { ...kept.HomeInformation };
+    delete home.AccessInformation;
     kept.HomeInformation = showAll ? home : { ...home, ContactInfos: [] };
     if (!home.ContactInfos) {
       delete kept.HomeInformation.ContactInfos;
