@@ -11,7 +11,7 @@ const ROUTES: readonly { method: string; path: string; statuses: string[] }[] = 
   {
     method: 'get',
     path: '/api/dr-schedule',
-    statuses: ['200', '400', '401', '403', '502', '504'],
+    statuses: ['200', '304', '400', '401', '403', '429', '502', '504'],
   },
   {
     method: 'get',

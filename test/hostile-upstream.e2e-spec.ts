@@ -10,6 +10,7 @@ import {
   startTestApp,
   TestApp,
 } from './support/test-app';
+import { ADMIN_HEADERS } from './support/tokens';
 import { waitFor } from './support/wait';
 
 const schedulePath = (companyId: number, date: string) =>
@@ -64,7 +65,7 @@ describe(`${HttpUpstreamClient.name} against a hostile upstream`, () => {
       const before = await upstreamFailures(kind);
       sim.setFault(fault);
 
-      const answer = await getBytes(stack.url + schedulePath(companyId, date));
+      const answer = await getBytes(stack.url + schedulePath(companyId, date), ADMIN_HEADERS);
       await stack.app.get(ScheduleRefreshService).drain();
 
       expect(answer.status).toBe(502);
@@ -81,7 +82,9 @@ describe(`${HttpUpstreamClient.name} against a hostile upstream`, () => {
     'should fail a pre-generation job during %s (%s) and leave stored documents untouched',
     async (fault, kind, _missDate, date) => {
       const companyId = sim.companyIds().find((id) => sim.jobsFor(date, id).length > 0)!;
-      expect((await getBytes(stack.url + schedulePath(companyId, date))).status).toBe(200);
+      expect(
+        (await getBytes(stack.url + schedulePath(companyId, date), ADMIN_HEADERS)).status,
+      ).toBe(200);
       await stack.app.get(ScheduleRefreshService).drain();
       const stored = await blobEtags(stack.config.blob);
       expect([...stored.keys()].filter((name) => name.includes(date)).length).toBeGreaterThan(0);
@@ -104,7 +107,7 @@ describe(`${HttpUpstreamClient.name} against a hostile upstream`, () => {
       expect(await blobEtags(stack.config.blob)).toEqual(stored);
       expect(await upstreamFailures(kind)).toBe(failuresBefore + 1);
       expect(await failedJobs()).toBe(jobsBefore + 1);
-      const hit = await getBytes(stack.url + schedulePath(companyId, date));
+      const hit = await getBytes(stack.url + schedulePath(companyId, date), ADMIN_HEADERS);
       expect([hit.status, hit.headers.get('x-cache')]).toEqual([200, 'HIT']);
     },
   );

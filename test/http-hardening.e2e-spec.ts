@@ -35,7 +35,7 @@ describe(createApp.name, () => {
 
     const answer = await fetch(url + INVALID);
 
-    expect(answer.status).toBe(400);
+    expect(answer.status).toBe(401);
     expect(csp(answer.headers)).toBe("default-src 'none';frame-ancestors 'none'");
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
     expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
@@ -134,8 +134,8 @@ describe(createApp.name, () => {
   });
 
   it.each([
-    ['1', [400, 400, 429, 400]],
-    ['false', [400, 400, 429, 429]],
+    ['1', [401, 401, 429, 401]],
+    ['false', [401, 401, 429, 429]],
   ])(
     'with TRUST_PROXY=%s should count clients by X-Forwarded-For accordingly',
     async (trustProxy, expected) => {

@@ -65,7 +65,7 @@ describe(RateLimitGuard.name, () => {
     const refused = await call(b.url + INVALID);
     const onA = await call(a.url + INVALID);
 
-    expect(first).toEqual([400, 400, 400, 400]);
+    expect(first).toEqual([401, 401, 401, 401]);
     expect(refused.status).toBe(429);
     expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
     expect(refused.body).toEqual({
@@ -82,12 +82,12 @@ describe(RateLimitGuard.name, () => {
   it('should give each credential its own budget and never limit probes, metrics or docs', async () => {
     const app = await start({ RATE_LIMIT_PER_MINUTE: '2' });
 
-    expect(await statuses(app.url + INVALID, 3)).toEqual([400, 400, 429]);
+    expect(await statuses(app.url + INVALID, 3)).toEqual([401, 401, 429]);
     expect(await statuses(app.url + INVALID, 2, { authorization: 'Bearer client-a' })).toEqual([
-      400, 400,
+      401, 401,
     ]);
     expect(await statuses(app.url + INVALID, 1, { authorization: 'Bearer client-b' })).toEqual([
-      400,
+      401,
     ]);
     for (const path of ['/health/live', '/health/ready', '/health', '/metrics', '/docs-json']) {
       expect([path, ...(await statuses(app.url + path, 3))]).toEqual([path, 200, 200, 200]);
@@ -131,11 +131,11 @@ describe(RateLimitGuard.name, () => {
       // Shutdown would wait this long for the queue's lost Redis connections.
       SHUTDOWN_GRACE_MS: '200',
     });
-    expect(await statuses(app.url + INVALID, 2)).toEqual([400, 429]);
+    expect(await statuses(app.url + INVALID, 2)).toEqual([401, 429]);
 
     await redis.stop();
 
-    expect(await statuses(app.url + INVALID, 3)).toEqual([400, 400, 400]);
+    expect(await statuses(app.url + INVALID, 3)).toEqual([401, 401, 401]);
     expect(await metric(app, /^schedule_cache_rate_limit_errors_total (\d+)$/m)).toBe(3);
   });
 });

@@ -23,6 +23,7 @@ describe(RedisRefreshCoordinator.name, () => {
     prefix = uniqueContainer();
     const config = loadConfig({
       UPSTREAM_BASE_URL: 'http://upstream.invalid',
+      AUTH_DISABLED: 'true',
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: prefix,
     });
@@ -31,7 +32,7 @@ describe(RedisRefreshCoordinator.name, () => {
   });
 
   afterEach(async () => {
-    await Promise.all(replicas.map((replica) => replica.onApplicationShutdown()));
+    await Promise.all((replicas ?? []).map((replica) => replica.onApplicationShutdown()));
     redis.disconnect();
   });
 

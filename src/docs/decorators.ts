@@ -110,6 +110,17 @@ export function ApiAdmin(): MethodDecorator & ClassDecorator {
 function ApiBearer(forbidden: string, message: string): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiBearerAuth(BEARER_AUTH),
+    ApiMessage(
+      429,
+      'Over the per-client rate limit (RATE_LIMIT_PER_MINUTE); see Retry-After.',
+      ['Too many requests: at most 600 a minute; retry after 12 s'],
+      {
+        'Retry-After': {
+          description: 'Seconds until the budget refills.',
+          schema: { type: 'integer' },
+        },
+      },
+    ),
     ApiMessage(401, 'Missing, malformed, invalid or expired bearer token.', [
       AuthMessages.missing,
       AuthMessages.invalid,

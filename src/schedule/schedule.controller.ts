@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { resolveCompanyId } from '../auth/tenant-access';
@@ -66,6 +66,11 @@ export class ScheduleController {
   })
   @ApiJson(200, 'The legacy envelope, bytes as stored (charset=utf-8).', LEGACY_ENVELOPE_SCHEMA, {
     example: LEGACY_ENVELOPE_EXAMPLE,
+    headers: CACHE_HEADERS,
+  })
+  @ApiResponse({
+    status: 304,
+    description: 'If-None-Match matched the ETag (or If-Modified-Since is not older): no body.',
     headers: CACHE_HEADERS,
   })
   @ApiMessage(400, 'Invalid query.', Object.values(QueryMessages), REQUEST_ID_HEADER)
