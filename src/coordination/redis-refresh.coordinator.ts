@@ -42,6 +42,7 @@ export class RedisRefreshCoordinator extends RefreshCoordinator implements OnApp
   private readonly channel: string;
   private readonly listeners: ((outcome: RefreshOutcome) => void)[] = [];
   private readonly waiters = new Map<ScheduleDate, Set<(outcome: RefreshOutcome) => void>>();
+  private readonly renewals = new Set<NodeJS.Timeout>();
 
   constructor(private readonly config: AppConfig) {
     super();
@@ -102,6 +103,7 @@ export class RedisRefreshCoordinator extends RefreshCoordinator implements OnApp
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.renewals.forEach(clearInterval);
     this.commands.disconnect();
     this.subscriber.disconnect();
     return Promise.resolve();
@@ -116,9 +118,11 @@ export class RedisRefreshCoordinator extends RefreshCoordinator implements OnApp
       void this.command(this.commands.eval(RENEW, 1, lockKey, token, LOCK_TTL_MS));
     }, RENEW_EVERY_MS);
     renewal.unref();
+    this.renewals.add(renewal);
     return {
       release: async (outcome) => {
         clearInterval(renewal);
+        this.renewals.delete(renewal);
         this.notify(outcome);
         const text = JSON.stringify({ from: this.instance, outcome } satisfies Message);
         // Outcome before unlock: a waiter that sees the lock gone finds the outcome.

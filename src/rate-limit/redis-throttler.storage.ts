@@ -1,5 +1,5 @@
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { Redis } from 'ioredis';
 import { errorMessage } from '../common/error-message';
@@ -11,6 +11,7 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
 
 const CHECK_TIMEOUT_MS = 250;
 const WARNING_INTERVAL_MS = 30_000;
+const READY_WAIT_MS = 3_000;
 const NOT_COUNTED: ThrottlerStorageRecord = {
   totalHits: 0,
   timeToExpire: 0,
@@ -23,7 +24,9 @@ const NOT_COUNTED: ThrottlerStorageRecord = {
  * or slow a request is served uncounted (and a warning logged), never refused or delayed.
  */
 @Injectable()
-export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+export class RedisThrottlerStorage
+  implements ThrottlerStorage, OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(RedisThrottlerStorage.name);
   private readonly redis: Redis;
   private readonly counters: ThrottlerStorageRedisService;
@@ -60,6 +63,17 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
       this.metrics.recordRateLimitError();
       this.warn(`Rate limit not enforced: ${errorMessage(error)}`);
       return NOT_COUNTED;
+    }
+  }
+
+  /** Serving starts once counting works, or after a bounded wait when Redis is down at boot. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.redis.status !== 'ready') {
+      await Promise.race([
+        // Not events.once: it would reject on the first 'error' of a Redis that is down.
+        new Promise((resolve) => this.redis.once('ready', resolve)),
+        new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref()),
+      ]);
     }
   }
 

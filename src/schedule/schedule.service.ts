@@ -45,6 +45,7 @@ export class ScheduleService {
   private readonly logger = new Logger(ScheduleService.name);
   private readonly maxAgeMs: number;
   private readonly staleRequested = new Map<string, string>();
+  private readonly loading = new Map<string, Promise<Loaded | null>>();
 
   constructor(
     private readonly storage: BlobStorage,
@@ -94,7 +95,7 @@ export class ScheduleService {
     const generation = this.cache.generation;
     let loaded: Loaded | null;
     try {
-      loaded = await this.load(key);
+      loaded = await this.loadOnce(`${cacheKey}#${generation}`, key);
     } catch (error) {
       this.logger.warn(`Blob storage unavailable, answering from upstream: ${errorMessage(error)}`);
       return this.fromUpstream(key, requestedAt);
@@ -112,6 +113,18 @@ export class ScheduleService {
     }
     this.requestRefresh(key, document);
     return { document, state: 'STALE' };
+  }
+
+  /** Concurrent requests for a document not in memory share one read (per cache generation). */
+  private loadOnce(loadKey: string, key: ScheduleKey): Promise<Loaded | null> {
+    let pending = this.loading.get(loadKey);
+    if (!pending) {
+      pending = this.load(key);
+      this.loading.set(loadKey, pending);
+      const forget = () => this.loading.delete(loadKey);
+      pending.then(forget, forget);
+    }
+    return pending;
   }
 
   /** The stored document, the empty one for a company a refreshed date did not list, or null. */
