@@ -34,6 +34,26 @@ export class AzureBlobStorage extends BlobStorage {
     return this.timed('write', () => this.upload(name, blob));
   }
 
+  changed(name: string, etag: string): Promise<boolean> {
+    return this.timed('read', async () => {
+      try {
+        await this.container.getBlobClient(name).getProperties({
+          conditions: { ifNoneMatch: etag },
+          abortSignal: AbortSignal.timeout(this.readTimeoutMs),
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof RestError && error.statusCode === 304) {
+          return false;
+        }
+        if (isNotFound(error)) {
+          return true;
+        }
+        throw error;
+      }
+    });
+  }
+
   delete(name: string): Promise<boolean> {
     return this.timed('delete', async () => {
       const response = await this.container.getBlobClient(name).deleteIfExists();

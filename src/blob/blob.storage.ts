@@ -26,6 +26,8 @@ export abstract class BlobStorage {
   /** The blob with its properties, or null when it does not exist (one round trip). */
   abstract read(name: string): Promise<StoredBlob | null>;
   abstract write(name: string, blob: BlobWrite): Promise<BlobWriteResult>;
+  /** True when the blob no longer has `etag` (rewritten or deleted); one HEAD, no body. */
+  abstract changed(name: string, etag: string): Promise<boolean>;
   /** True when a blob was deleted, false when there was none. */
   abstract delete(name: string): Promise<boolean>;
   abstract list(prefix: string): Promise<string[]>;

@@ -3,6 +3,11 @@ import { ConfigError, loadConfig } from './app-config';
 const required = { UPSTREAM_BASE_URL: 'http://upstream.local:4000/' };
 
 describe(loadConfig.name, () => {
+  it('should default CACHE_MAX_AGE to twice the PREGEN_CRON interval', () => {
+    expect(loadConfig({ ...required, PREGEN_CRON: '*/10 * * * *' }).cache.maxAgeSeconds).toBe(1200);
+    expect(loadConfig({ ...required, CACHE_MAX_AGE: '90' }).cache.maxAgeSeconds).toBe(90);
+  });
+
   it('should apply the documented defaults', () => {
     expect(loadConfig(required)).toEqual({
       port: 3000,
@@ -33,6 +38,7 @@ describe(loadConfig.name, () => {
         stalledCheckMs: 30000,
         usersCron: '0 * * * *',
       },
+      cache: { memoryBytes: 256 * 1024 * 1024, maxAgeSeconds: 3600, revalidateMs: 60_000 },
       shutdownGraceMs: 25000,
       adminToken: undefined,
     });

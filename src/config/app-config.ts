@@ -1,3 +1,4 @@
+import { CronTime } from 'cron';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { EnvironmentVariables, LogLevel } from './env.dto';
@@ -27,6 +28,7 @@ export class AppConfig {
     stalledCheckMs: number;
     usersCron: string;
   };
+  readonly cache!: { memoryBytes: number; maxAgeSeconds: number; revalidateMs: number };
   readonly shutdownGraceMs!: number;
   readonly adminToken?: string;
 }
@@ -75,7 +77,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       stalledCheckMs: vars.PREGEN_STALLED_CHECK_MS,
       usersCron: vars.USERS_SYNC_CRON,
     },
+    cache: {
+      memoryBytes: vars.CACHE_MEMORY_MB * 1024 * 1024,
+      maxAgeSeconds:
+        vars.CACHE_MAX_AGE ?? 2 * cronIntervalSeconds(vars.PREGEN_CRON, vars.SCHEDULE_TIMEZONE),
+      revalidateMs: vars.CACHE_REVALIDATE_SECONDS * 1000,
+    },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     adminToken: vars.ADMIN_API_TOKEN,
   };
+}
+
+/** Seconds between two consecutive runs of a cron expression, from now. */
+function cronIntervalSeconds(expression: string, timeZone: string): number {
+  const time = new CronTime(expression, timeZone);
+  const [first, second] = time.sendAt(2);
+  return Math.max(1, Math.round(second.diff(first).as('seconds')));
 }

@@ -162,4 +162,25 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(16, { message: '$property must be at least 16 characters' })
   ADMIN_API_TOKEN?: string;
+
+  // 0 turns the in-process cache off: every request reads blob storage.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65_536)
+  CACHE_MEMORY_MB = 256;
+
+  // Seconds; unset means twice the PREGEN_CRON interval.
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
+  CACHE_MAX_AGE?: number;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  CACHE_REVALIDATE_SECONDS = 60;
 }

@@ -28,4 +28,6 @@ export interface JobPayloads {
 export const JobIds = {
   refreshDate: (date: ScheduleDate, cycleId: string): string => `refresh:${date}:${cycleId}`,
   syncUsers: (cycleId: string): string => `users:${cycleId}`,
+  /** Every replica serving the same stale version of a date names the same job. */
+  staleRefresh: (date: ScheduleDate, version: string): string => `stale:${date}:${version}`,
 } as const;

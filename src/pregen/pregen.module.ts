@@ -1,8 +1,9 @@
 import { BullModule } from '@nestjs/bull';
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ScheduleModule as CronModule } from '@nestjs/schedule';
 import { AdminGuard } from '../auth/admin.guard';
 import { AppConfig } from '../config/app-config';
+import { RefreshRequests } from '../schedule/refresh-requests';
 import { ScheduleModule } from '../schedule/schedule.module';
 import { UsersModule } from '../users/users.module';
 import { CycleSummaryService } from './cycle-summary.service';
@@ -15,6 +16,8 @@ import { QueueBoard } from './queue-board';
 
 const DAY_S = 86_400;
 
+// Global so the read path can queue refreshes of stale dates without importing this module.
+@Global()
 @Module({
   imports: [
     CronModule.forRoot(),
@@ -50,7 +53,8 @@ const DAY_S = 86_400;
     CycleSummaryService,
     QueueBoard,
     AdminGuard,
+    { provide: RefreshRequests, useExisting: PregenService },
   ],
-  exports: [PregenService],
+  exports: [PregenService, RefreshRequests],
 })
 export class PregenModule {}

@@ -4,6 +4,7 @@ import { JobStatus, Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
 import { withTimeout } from '../common/with-timeout';
 import { AppConfig } from '../config/app-config';
+import { RefreshRequests } from '../schedule/refresh-requests';
 import { ScheduleDate } from '../schedule/schedule-key';
 import { ScheduleRefreshService } from '../schedule/schedule-refresh.service';
 import { pregenDates } from './pregen-dates';
@@ -38,7 +39,7 @@ export class JobNotRetryableError extends Error {}
 
 /** Producer side of pre-generation: cycles become one Bull job per date; ops views of jobs. */
 @Injectable()
-export class PregenService {
+export class PregenService implements RefreshRequests {
   private readonly logger = new Logger(PregenService.name);
 
   constructor(
@@ -70,6 +71,17 @@ export class PregenService {
     const { timeZone, days } = this.config.pregen;
     const cycleId = `manual-${now.toISOString()}-${randomBytes(3).toString('hex')}`;
     return this.enqueue(cycleId, dates ?? pregenDates(now, timeZone, days));
+  }
+
+  /** A background refresh of a date served stale: one job per stale version, whoever asks. */
+  async requestRefresh(date: ScheduleDate, version: string): Promise<void> {
+    const cycleId = `stale-${version}`;
+    const data: RefreshDateJob = { date, cycleId, cycleDates: [date] };
+    await withTimeout(
+      this.queue.add(JobName.RefreshDate, data, { jobId: JobIds.staleRefresh(date, version) }),
+      ENQUEUE_TIMEOUT_MS,
+      'enqueue stale refresh',
+    );
   }
 
   private async enqueue(cycleId: string, dates: readonly ScheduleDate[]): Promise<EnqueuedCycle> {

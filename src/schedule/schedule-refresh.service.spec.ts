@@ -1,4 +1,5 @@
 import { InMemoryBlobStorage } from '../../test/support/in-memory-blob.storage';
+import { LocalRefreshCoordinator } from '../../test/support/local-refresh.coordinator';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { validateSchedule } from '../upstream/http-upstream.client';
 import { UpstreamClient, UpstreamSchedule } from '../upstream/upstream.client';
@@ -40,7 +41,7 @@ describe(ScheduleRefreshService.name, () => {
       { JobInformationId: 2, ServiceCompanyId: 137 },
       { JobInformationId: 3, ServiceCompanyId: 59 },
     ]);
-    service = new ScheduleRefreshService(upstream, storage, config);
+    service = new ScheduleRefreshService(upstream, storage, config, new LocalRefreshCoordinator());
   });
 
   it('should store one document per company and a manifest of the companies with jobs', async () => {

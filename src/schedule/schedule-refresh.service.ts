@@ -5,7 +5,13 @@ import { BlobNames } from '../blob/blob-names';
 import { BlobStorage } from '../blob/blob.storage';
 import { mapLimit } from '../common/map-limit';
 import { AppConfig } from '../config/app-config';
+import {
+  RefreshClaim,
+  RefreshCoordinator,
+  RefreshOutcome,
+} from '../coordination/refresh-coordinator';
 import { UpstreamClient } from '../upstream/upstream.client';
+import { UpstreamError } from '../upstream/upstream.errors';
 import { DateManifest, ManifestEntry, parseManifest, serializeManifest } from './date-manifest';
 import {
   EMPTY_SCHEDULE,
@@ -34,57 +40,71 @@ export interface DateRefreshResult {
 }
 
 export interface DateRefresh {
-  /** Settles as soon as the upstream answer is split: all the miss path waits for. */
-  readonly documents: Promise<ReadonlyMap<CompanyId, ScheduleDocument>>;
+  /**
+   * The split documents, as soon as this replica has them: all the miss path waits for. Null when
+   * another replica's refresh (or one that finished since the caller looked) stored them instead.
+   */
+  readonly documents: Promise<ReadonlyMap<CompanyId, ScheduleDocument> | null>;
   /** Settles when every document and the manifest are stored, or have failed. */
   readonly persisted: Promise<DateRefreshResult>;
 }
 
 interface RunningRefresh extends DateRefresh {
-  fetched: boolean;
+  readonly fetched: boolean;
 }
 
 type WriteOutcome = 'written' | 'unchanged' | 'emptied' | 'failed';
 
-/** Fetch one date once, split it per company, store every document and the date's manifest. */
+/**
+ * Fetch one date once, split it per company, store every document and the date's manifest.
+ * One refresh per date at a time across replicas: in this process through `inFlight`, across
+ * processes through the coordinator's lease.
+ */
 @Injectable()
 export class ScheduleRefreshService implements OnApplicationShutdown {
   private readonly logger = new Logger(ScheduleRefreshService.name);
   private readonly inFlight = new Map<ScheduleDate, RunningRefresh>();
-  private finished = 0;
 
   constructor(
     private readonly upstream: UpstreamClient,
     private readonly storage: BlobStorage,
     private readonly config: AppConfig,
+    private readonly coordinator: RefreshCoordinator,
   ) {}
 
-  /** Joins the refresh of `date` already running in this process, or starts one: the miss path. */
-  start(date: ScheduleDate, options: RefreshOptions = {}): DateRefresh {
+  /**
+   * Joins the refresh of `date` already running in this process, or starts one: the miss path.
+   * `since` is when the caller found the date missing: a refresh that finished after it is used
+   * instead of calling the upstream again.
+   */
+  start(date: ScheduleDate, options: RefreshOptions = {}, since = Date.now()): DateRefresh {
     const running = this.inFlight.get(date);
     if (running) {
       return running;
     }
-    const startedAt = performance.now();
-    const documents = this.fetch(date);
-    const persisted = documents.then((docs) =>
-      this.persist(date, docs, options, startedAt, performance.now() - startedAt),
+    let deliver!: (documents: ReadonlyMap<CompanyId, ScheduleDocument> | null) => void;
+    let fail!: (error: unknown) => void;
+    const documents = new Promise<ReadonlyMap<CompanyId, ScheduleDocument> | null>(
+      (resolve, reject) => ((deliver = resolve), (fail = reject)),
     );
-    const refresh: RunningRefresh = { documents, persisted, fetched: false };
-    this.inFlight.set(date, refresh);
-    const fetched = () => (refresh.fetched = true);
-    documents.then(fetched, fetched);
-    const forget = () => {
-      this.inFlight.delete(date);
-      this.finished += 1;
+    // Marked handled here: a failure reaches whoever awaits `documents` or `persisted`.
+    documents.catch(() => undefined);
+    let fetched = false;
+    const persisted = this.run(date, options, since, {
+      deliver: (docs) => ((fetched = true), deliver(docs)),
+      fail: (error) => ((fetched = true), fail(error)),
+    });
+    const refresh: RunningRefresh = {
+      documents,
+      persisted,
+      get fetched() {
+        return fetched;
+      },
     };
-    persisted.then(forget, forget);
+    this.inFlight.set(date, refresh);
+    const forget = () => this.inFlight.delete(date);
+    refresh.persisted.then(forget, forget);
     return refresh;
-  }
-
-  /** Refreshes over in this process: a reader that found nothing can notice one that just stored. */
-  get finishedCount(): number {
-    return this.finished;
   }
 
   /**
@@ -98,7 +118,8 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
       }
       await running.persisted.catch(() => undefined);
     }
-    return this.start(date, options).persisted;
+    // Infinity: reuse no finished refresh, only join one another replica is running now.
+    return this.start(date, options, Number.POSITIVE_INFINITY).persisted;
   }
 
   /** Waits until every refresh of this process is stored, so a shutdown loses no write. */
@@ -110,6 +131,55 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.drain();
+  }
+
+  private async run(
+    date: ScheduleDate,
+    options: RefreshOptions,
+    since: number,
+    to: {
+      deliver: (docs: Map<CompanyId, ScheduleDocument> | null) => void;
+      fail: (e: unknown) => void;
+    },
+  ): Promise<DateRefreshResult> {
+    let claim: RefreshClaim;
+    try {
+      claim = await this.coordinator.claim(date, since);
+    } catch (error) {
+      to.fail(error);
+      throw error;
+    }
+    if (claim.kind === 'outcome') {
+      const { result, error } = claim.outcome;
+      if (error || !result) {
+        const failure = outcomeError(claim.outcome);
+        to.fail(failure);
+        throw failure;
+      }
+      to.deliver(null);
+      return result;
+    }
+    const { lease } = claim;
+    const startedAt = performance.now();
+    let documents: Map<CompanyId, ScheduleDocument>;
+    try {
+      documents = await this.fetch(date);
+    } catch (error) {
+      to.fail(error);
+      await lease.release({ date, finishedAt: Date.now(), error: describeError(error) });
+      throw error;
+    }
+    to.deliver(documents);
+    const upstreamMs = performance.now() - startedAt;
+    let result: DateRefreshResult;
+    try {
+      result = await this.persist(date, documents, options, startedAt, upstreamMs);
+    } catch (error) {
+      await lease.release({ date, finishedAt: Date.now(), error: describeError(error) });
+      throw error;
+    }
+    await lease.release({ date, finishedAt: Date.now(), result });
+    return result;
   }
 
   private async fetch(date: ScheduleDate): Promise<Map<CompanyId, ScheduleDocument>> {
@@ -211,4 +281,16 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
 
 function sha256(body: Buffer): string {
   return createHash('sha256').update(body).digest('hex');
+}
+
+function describeError(error: unknown): NonNullable<RefreshOutcome['error']> {
+  return error instanceof UpstreamError
+    ? { kind: error.kind, message: error.message }
+    : { kind: 'internal', message: errorMessage(error) };
+}
+
+/** Another replica's failure, raised here as if this replica had met it. */
+function outcomeError(outcome: RefreshOutcome): Error {
+  const { kind, message } = outcome.error ?? { kind: 'internal', message: 'refresh failed' };
+  return kind === 'internal' ? new Error(message) : new UpstreamError(kind, message);
 }

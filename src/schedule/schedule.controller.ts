@@ -12,17 +12,25 @@ import { LEGACY_ENVELOPE_EXAMPLE, LEGACY_ENVELOPE_SCHEMA } from '../docs/schemas
 import { MetricsService } from '../metrics/metrics.service';
 import { SCHEDULE_CONTENT_TYPE } from './schedule-document';
 import { parseScheduleQuery, QueryMessages, ScheduleKey, ScheduleQueryError } from './schedule-key';
-import { ScheduleService } from './schedule.service';
+import { ScheduleAnswer, ScheduleService } from './schedule.service';
+import { isNotModified, negotiateEncoding } from './http-caching';
+import { AppConfig } from '../config/app-config';
 import { UpstreamErrorFilter } from './upstream-error.filter';
 
 @ApiTags('schedule')
 @Controller('api/dr-schedule')
 @UseFilters(UpstreamErrorFilter)
 export class ScheduleController {
+  private readonly cacheControl: string;
+
   constructor(
     private readonly schedules: ScheduleService,
     private readonly metrics: MetricsService,
-  ) {}
+    config: AppConfig,
+  ) {
+    // Clients may reuse a copy as long as this service would call it fresh (see `Age`).
+    this.cacheControl = `private, max-age=${config.cache.maxAgeSeconds}`;
+  }
 
   @Get()
   @ApiOperation({ summary: "One company's schedule for one day (cache first)" })
@@ -51,23 +59,13 @@ export class ScheduleController {
   async get(
     @Query() query: Record<string, unknown>,
     @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Buffer> {
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const startedAt = performance.now();
     const key = parseKey(query);
+    let answer: ScheduleAnswer;
     try {
-      const answer = await this.schedules.get(key);
-      const seconds = (performance.now() - startedAt) / 1000;
-      const hit = answer.source === 'cache';
-      this.metrics.recordRequest(hit ? 'hit' : 'miss', seconds);
-      request.log.info(
-        { ...key, source: answer.source, durationMs: Math.round(seconds * 1000) },
-        'schedule served',
-      );
-      void reply
-        .header('content-type', SCHEDULE_CONTENT_TYPE)
-        .header('x-cache', hit ? 'HIT' : 'MISS');
-      return answer.body;
+      answer = await this.schedules.get(key);
     } catch (error) {
       const seconds = (performance.now() - startedAt) / 1000;
       this.metrics.recordRequest('error', seconds);
@@ -77,8 +75,35 @@ export class ScheduleController {
       );
       throw error;
     }
+    const { document, state } = answer;
+    const encoding = negotiateEncoding(request.headers['accept-encoding'], document);
+    const age = Math.max(0, Math.floor((Date.now() - document.source.generatedAt) / 1000));
+    void reply
+      .header('content-type', SCHEDULE_CONTENT_TYPE)
+      .header('etag', document.etagFor(encoding))
+      .header('last-modified', document.lastModified)
+      .header('cache-control', this.cacheControl)
+      .header('vary', 'Accept-Encoding')
+      .header('age', age)
+      .header('x-cache', state);
+    const notModified = isNotModified(request.headers, document);
+    if (notModified) {
+      await reply.code(304).send();
+    } else if (encoding) {
+      await reply.header('content-encoding', encoding).send(await document.encoded(encoding));
+    } else {
+      await reply.send(document.body);
+    }
+    const seconds = (performance.now() - startedAt) / 1000;
+    this.metrics.recordRequest(RESULTS[state], seconds);
+    request.log.info(
+      { ...key, cache: state, notModified, encoding, durationMs: Math.round(seconds * 1000) },
+      'schedule served',
+    );
   }
 }
+
+const RESULTS = { HIT: 'hit', STALE: 'stale', MISS: 'miss' } as const;
 
 function parseKey(query: Record<string, unknown>): ScheduleKey {
   try {

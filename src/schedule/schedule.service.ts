@@ -2,62 +2,189 @@ import { Injectable, Logger } from '@nestjs/common';
 import { errorMessage } from '../common/error-message';
 import { BlobNames } from '../blob/blob-names';
 import { BlobStorage, StoredBlob } from '../blob/blob.storage';
+import { AppConfig } from '../config/app-config';
+import { RefreshCoordinator } from '../coordination/refresh-coordinator';
+import { DateManifest } from './date-manifest';
+import { CachedDocument, DocumentCache, DocumentSource } from './document-cache';
+import { RefreshRequests } from './refresh-requests';
 import { EMPTY_SCHEDULE } from './schedule-document';
 import { ScheduleKey } from './schedule-key';
 import { ScheduleRefreshService } from './schedule-refresh.service';
 
-export type ScheduleSource = 'cache' | 'upstream';
+/** HIT: stored and fresh; STALE: stored, older than CACHE_MAX_AGE; MISS: waited for upstream. */
+export type CacheState = 'HIT' | 'STALE' | 'MISS';
 
 export interface ScheduleAnswer {
-  readonly body: Buffer;
-  readonly source: ScheduleSource;
+  readonly document: CachedDocument;
+  readonly state: CacheState;
 }
 
-/** Cache-first lookup: the stored document, else one shared refresh of the date. */
+interface Loaded {
+  readonly body: Buffer;
+  readonly source: DocumentSource;
+  readonly sha256?: string;
+}
+
+const STALE_REQUESTS_LIMIT = 1_000;
+
+/**
+ * Cache-first lookup: memory, then blob storage, then one refresh of the date shared by every
+ * replica. Stale documents are served at once while a background refresh is queued.
+ */
 @Injectable()
 export class ScheduleService {
   private readonly logger = new Logger(ScheduleService.name);
+  private readonly maxAgeMs: number;
+  private readonly staleRequested = new Map<string, string>();
 
   constructor(
     private readonly storage: BlobStorage,
     private readonly refresher: ScheduleRefreshService,
-  ) {}
+    private readonly cache: DocumentCache,
+    private readonly refreshRequests: RefreshRequests,
+    private readonly config: AppConfig,
+    coordinator: RefreshCoordinator,
+  ) {
+    this.maxAgeMs = config.cache.maxAgeSeconds * 1000;
+    coordinator.onOutcome((outcome) => {
+      if (outcome.result) {
+        this.cache.invalidateDate(outcome.date);
+      }
+    });
+  }
 
-  async get(key: ScheduleKey, reread = true): Promise<ScheduleAnswer> {
-    const finishedBefore = this.refresher.finishedCount;
-    let stored: StoredBlob | null;
+  async get(key: ScheduleKey): Promise<ScheduleAnswer> {
+    const requestedAt = Date.now();
+    const cacheKey = DocumentCache.key(key.date, key.companyId);
+    const cached = this.cache.get(cacheKey);
+    if (cached) {
+      this.revalidateIfDue(cacheKey, key, cached);
+      return this.stored(key, cached);
+    }
+    const generation = this.cache.generation;
+    let loaded: Loaded | null;
     try {
-      stored = await this.storage.read(BlobNames.schedule(key.companyId, key.date));
+      loaded = await this.load(key);
     } catch (error) {
       this.logger.warn(`Blob storage unavailable, answering from upstream: ${errorMessage(error)}`);
-      return this.fromUpstream(key);
+      return this.fromUpstream(key, requestedAt);
     }
-    if (stored) {
-      return { body: stored.body, source: 'cache' };
+    if (loaded) {
+      return this.stored(
+        key,
+        this.cache.set(cacheKey, loaded.body, loaded.source, generation, loaded.sha256),
+      );
     }
-    if (await this.absentFromRefreshedDate(key)) {
-      return { body: EMPTY_SCHEDULE.body, source: 'cache' };
-    }
-    if (reread && this.refresher.finishedCount !== finishedBefore) {
-      // A refresh finished storing while we looked: read again rather than fetch again.
-      return this.get(key, false);
-    }
-    return this.fromUpstream(key);
+    return this.fromUpstream(key, requestedAt);
   }
 
-  /** A company missing from a refreshed date's manifest had no jobs: no upstream call needed. */
-  private async absentFromRefreshedDate(key: ScheduleKey): Promise<boolean> {
+  private stored(key: ScheduleKey, document: CachedDocument): ScheduleAnswer {
+    if (Date.now() - document.source.generatedAt <= this.maxAgeMs) {
+      return { document, state: 'HIT' };
+    }
+    this.requestRefresh(key, document);
+    return { document, state: 'STALE' };
+  }
+
+  /** The stored document, the empty one for a company a refreshed date did not list, or null. */
+  private async load(key: ScheduleKey): Promise<Loaded | null> {
+    const blob = await this.storage.read(BlobNames.schedule(key.companyId, key.date));
+    const writtenAt = blob
+      ? Date.parse(blob.metadata.generatedat ?? '') || blob.lastModified.getTime()
+      : 0;
+    if (blob && Date.now() - writtenAt <= this.maxAgeMs) {
+      return {
+        body: blob.body,
+        source: { blobEtag: blob.etag, generatedAt: writtenAt },
+        sha256: blob.metadata.sha256,
+      };
+    }
+    const manifest = await this.readManifest(key);
+    if (blob) {
+      // A refresh that found the same bytes did not rewrite them: its manifest dates them.
+      const confirmedAt = confirms(manifest, key, blob) ? Date.parse(manifest!.generatedAt) : 0;
+      return {
+        body: blob.body,
+        source: { blobEtag: blob.etag, generatedAt: Math.max(writtenAt, confirmedAt) },
+        sha256: blob.metadata.sha256,
+      };
+    }
+    if (manifest && !manifest.companies.has(key.companyId)) {
+      const source = { blobEtag: null, generatedAt: Date.parse(manifest.generatedAt) };
+      return { body: EMPTY_SCHEDULE.body, source };
+    }
+    return null;
+  }
+
+  private async readManifest(key: ScheduleKey): Promise<DateManifest | null> {
     try {
-      const manifest = await this.refresher.readManifest(key.date);
-      return manifest !== null && !manifest.companies.has(key.companyId);
+      return await this.refresher.readManifest(key.date);
     } catch (error) {
       this.logger.warn(`Manifest unreadable for ${key.date}: ${errorMessage(error)}`);
-      return false;
+      return null;
     }
   }
 
-  private async fromUpstream(key: ScheduleKey): Promise<ScheduleAnswer> {
-    const documents = await this.refresher.start(key.date).documents;
-    return { body: (documents.get(key.companyId) ?? EMPTY_SCHEDULE).body, source: 'upstream' };
+  private async fromUpstream(key: ScheduleKey, since: number): Promise<ScheduleAnswer> {
+    let documents = await this.refresher.start(key.date, {}, since).documents;
+    if (documents === null) {
+      // Another replica stored the date while we waited: read what it wrote.
+      const loaded = await this.load(key).catch(() => null);
+      if (loaded) {
+        return {
+          document: new CachedDocument(loaded.body, loaded.source, loaded.sha256),
+          state: 'MISS',
+        };
+      }
+      documents = await this.refresher.start(key.date).documents;
+    }
+    const body = (documents?.get(key.companyId) ?? EMPTY_SCHEDULE).body;
+    return {
+      document: new CachedDocument(body, { blobEtag: null, generatedAt: Date.now() }),
+      state: 'MISS',
+    };
   }
+
+  /** One queued refresh per date and stale version per max-age window, from every replica. */
+  private requestRefresh(key: ScheduleKey, document: CachedDocument): void {
+    const window = Math.floor(Date.now() / this.maxAgeMs);
+    const version = `${document.source.generatedAt}-${window}`;
+    if (this.staleRequested.get(key.date) === version) {
+      return;
+    }
+    if (this.staleRequested.size >= STALE_REQUESTS_LIMIT) {
+      this.staleRequested.clear();
+    }
+    this.staleRequested.set(key.date, version);
+    this.refreshRequests.requestRefresh(key.date, version).catch((error: unknown) => {
+      this.staleRequested.delete(key.date);
+      this.logger.warn(`Refresh of stale ${key.date} not queued: ${errorMessage(error)}`);
+    });
+  }
+
+  /** Backstop for a missed invalidation message: a cheap conditional check, off the hot path. */
+  private revalidateIfDue(cacheKey: string, key: ScheduleKey, document: CachedDocument): void {
+    if (Date.now() - document.checkedAt < this.config.cache.revalidateMs) {
+      return;
+    }
+    document.checkedAt = Date.now();
+    const { blobEtag } = document.source;
+    if (blobEtag === null) {
+      this.cache.delete(cacheKey, document);
+      return;
+    }
+    this.storage.changed(BlobNames.schedule(key.companyId, key.date), blobEtag).then(
+      (changed) => changed && this.cache.delete(cacheKey, document),
+      (error: unknown) =>
+        this.logger.debug(`Revalidation of ${cacheKey} failed: ${errorMessage(error)}`),
+    );
+  }
+}
+
+function confirms(manifest: DateManifest | null, key: ScheduleKey, blob: StoredBlob): boolean {
+  if (!manifest) {
+    return false;
+  }
+  const entry = manifest.companies.get(key.companyId);
+  return entry ? entry.sha256 === blob.metadata.sha256 : blob.metadata.jobs === '0';
 }

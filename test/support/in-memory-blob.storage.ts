@@ -35,6 +35,10 @@ export class InMemoryBlobStorage extends BlobStorage {
     return Promise.resolve({ etag: stored.etag, lastModified: stored.lastModified });
   }
 
+  changed(name: string, etag: string): Promise<boolean> {
+    return Promise.resolve(this.blobs.get(name)?.etag !== etag);
+  }
+
   delete(name: string): Promise<boolean> {
     return Promise.resolve(this.blobs.delete(name));
   }

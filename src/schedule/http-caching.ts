@@ -1,0 +1,63 @@
+import { IncomingHttpHeaders } from 'node:http';
+import { CachedDocument, Encoding } from './document-cache';
+
+// Below this a compressed body saves less than its headers cost.
+const MIN_COMPRESSIBLE_BYTES = 1_024;
+const MEMO_LIMIT = 256;
+const negotiated = new Map<string, Encoding | null>();
+
+/** The coding to answer with for an Accept-Encoding header: br, else gzip, else none. */
+export function negotiateEncoding(
+  header: string | undefined,
+  document: CachedDocument,
+): Encoding | null {
+  if (!header || document.body.length < MIN_COMPRESSIBLE_BYTES) {
+    return null;
+  }
+  let encoding = negotiated.get(header);
+  if (encoding === undefined) {
+    encoding = parseAcceptEncoding(header);
+    if (negotiated.size >= MEMO_LIMIT) {
+      negotiated.clear();
+    }
+    negotiated.set(header, encoding);
+  }
+  return encoding;
+}
+
+export function parseAcceptEncoding(header: string): Encoding | null {
+  const weights = new Map<string, number>();
+  for (const part of header.toLowerCase().split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    weights.set(name.trim(), q === undefined ? 1 : Number(q) || 0);
+  }
+  const weightOf = (name: Encoding) => weights.get(name) ?? weights.get('*') ?? 0;
+  const best = (['br', 'gzip'] as const).reduce<Encoding | null>(
+    (chosen, name) => (weightOf(name) > (chosen ? weightOf(chosen) : 0) ? name : chosen),
+    null,
+  );
+  return best;
+}
+
+/** RFC 9110 conditional GET: If-None-Match (weak comparison) wins over If-Modified-Since. */
+export function isNotModified(headers: IncomingHttpHeaders, document: CachedDocument): boolean {
+  const ifNoneMatch = headers['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    return ifNoneMatch.split(',').some((candidate) => {
+      const tag = candidate.trim().replace(/^W\//, '');
+      return (
+        tag === '*' ||
+        tag === document.etag ||
+        tag === document.etagFor('br') ||
+        tag === document.etagFor('gzip')
+      );
+    });
+  }
+  const ifModifiedSince = headers['if-modified-since'];
+  if (ifModifiedSince !== undefined) {
+    const since = Date.parse(ifModifiedSince);
+    return !Number.isNaN(since) && Math.floor(document.source.generatedAt / 1000) * 1000 <= since;
+  }
+  return false;
+}

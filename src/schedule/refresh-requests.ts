@@ -1,0 +1,6 @@
+import { ScheduleDate } from './schedule-key';
+
+/** Port to ask for a background refresh of a date, deduplicated across replicas by `version`. */
+export abstract class RefreshRequests {
+  abstract requestRefresh(date: ScheduleDate, version: string): Promise<void>;
+}

@@ -1,0 +1,33 @@
+import {
+  RefreshClaim,
+  RefreshCoordinator,
+  RefreshOutcome,
+} from '../../src/coordination/refresh-coordinator';
+import { ScheduleDate } from '../../src/schedule/schedule-key';
+
+/** Unit-test double: one replica, every claim granted unless `answerWith` scripts an outcome. */
+export class LocalRefreshCoordinator extends RefreshCoordinator {
+  readonly outcomes: RefreshOutcome[] = [];
+  answerWith: RefreshOutcome | null = null;
+  private readonly listeners: ((outcome: RefreshOutcome) => void)[] = [];
+
+  claim(_date: ScheduleDate, _since: number): Promise<RefreshClaim> {
+    if (this.answerWith) {
+      return Promise.resolve({ kind: 'outcome', outcome: this.answerWith });
+    }
+    return Promise.resolve({
+      kind: 'lease',
+      lease: {
+        release: (outcome) => {
+          this.outcomes.push(outcome);
+          this.listeners.forEach((listener) => listener(outcome));
+          return Promise.resolve();
+        },
+      },
+    });
+  }
+
+  onOutcome(listener: (outcome: RefreshOutcome) => void): void {
+    this.listeners.push(listener);
+  }
+}
