@@ -30,7 +30,7 @@ import type autocannon from 'autocannon';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
@@ -560,6 +560,9 @@ class Bench {
     const p99Ratio =
       Math.max(1, fixedSvc.result.latency.p99) / Math.max(1, fixedBare.result.latency.p99);
     const problems = [runProblems(fixedSvc, 200), runProblems(fixedBare, 200)].filter(Boolean);
+    if (fixedSvc.result.requests.mean < rate * 0.95) {
+      problems.push(`reached ${fixedSvc.result.requests.mean.toFixed(0)} of ${rate} req/s`);
+    }
     this.row(`1. hot hit at ${rate} req/s (half of bare max), p99`, fixedSvc, {
       baseline: `bare p99 ${fixedBare.result.latency.p99} ms`,
       ratio: `${p99Ratio.toFixed(2)}×${problems.length > 0 ? ` (${problems.join('; ')})` : ''}`,
@@ -1050,11 +1053,38 @@ function summaryTable(rows: Row[]): string {
   return lines.join('\n');
 }
 
+/** Busy CPU of everything but the server and the load generator, in cores. */
+function othersCores(m: Measured): number | null {
+  return m.machineCores === null || m.serverCores === null
+    ? null
+    : Math.max(0, m.machineCores - m.serverCores - m.loadCores);
+}
+
+/** A warning when other processes took a large share of the CPU during the load runs. */
+function contention(runs: Run[]): string[] {
+  const others = runs
+    .map((run) => othersCores(run.measured))
+    .filter((c): c is number => c !== null);
+  if (others.length === 0) {
+    return [];
+  }
+  const mean = others.reduce((a, b) => a + b, 0) / others.length;
+  return mean < 0.5
+    ? []
+    : [
+        '',
+        `**Contended run:** processes other than the server under load and the load generator ` +
+          `used ${(mean * 100).toFixed(0)} % CPU on average during the load runs (of ` +
+          `${cpus().length * 100} %): the throughput and latency ratios are unreliable; rerun on ` +
+          'an idle machine. Server CPU per request is the least affected number.',
+      ];
+}
+
 function runsTable(runs: Run[]): string {
   const pct = (value: number | null): string =>
     value === null ? 'n/a' : `${(value * 100).toFixed(0)} %`;
   const lines = [
-    '| run | req/s | p50 ms | p99 ms | KB/response | server CPU µs/req | server CPU | load generator CPU | machine busy |',
+    '| run | req/s | p50 ms | p99 ms | KB/response | server CPU µs/req | server CPU | load generator CPU | rest of the machine |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const { label, measured: m } of runs) {
@@ -1063,7 +1093,7 @@ function runsTable(runs: Run[]): string {
       `| ${label} | ${r.requests.mean.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ` +
         `${(r.throughput.total / Math.max(1, r.requests.total) / 1024).toFixed(1)} | ` +
         `${fixed(m.serverCpuUsPerRequest, 0)} | ${pct(m.serverCores)} | ${pct(m.loadCores)} | ` +
-        `${pct(m.machineCores)} |`,
+        `${pct(othersCores(m))} |`,
     );
   }
   return lines.join('\n');
@@ -1081,10 +1111,12 @@ function reportText(config: Config, report: Report, machine: string[]): string {
       'processes; the simulated legacy API runs inside the benchmark process',
     '',
     summaryTable(report.rows),
+    ...contention(report.runs),
     '',
     'Ratios are of req/s unless said otherwise. The load generator shares the 2 cores with the ' +
       'server: when it is near 100 % CPU the run is client-bound, and server CPU per request ' +
-      '(below) separates the servers better than req/s. autocannon records whole milliseconds.',
+      '(below) separates the servers better than req/s. "Rest of the machine" is everything ' +
+      'else (Azurite, Redis, kernel, other programs). autocannon records whole milliseconds.',
     '',
     '## Runs',
     '',
