@@ -428,9 +428,12 @@ async function runOnce(companies: number, config: BenchConfig): Promise<RunResul
       BLOB_CONTAINER: `bench-${runId}`,
       QUEUE_PREFIX: `bench-${runId}`,
       ADMIN_API_TOKEN: ADMIN_TOKEN,
+      AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
       PREGEN_ENABLED: 'false',
       // A retried job is not a measurement: fail at once instead.
       PREGEN_ATTEMPTS: '1',
+      // The bench polls the admin API every 100 ms, above the admin rate limit.
+      ADMIN_RATE_LIMIT_PER_MINUTE: '0',
       SCHEDULE_TIMEZONE: 'UTC',
       LOG_LEVEL: 'warn',
       ...config.service,

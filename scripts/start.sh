@@ -55,25 +55,46 @@ export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}
 export AZURE_STORAGE_CONNECTION_STRING=${AZURE_STORAGE_CONNECTION_STRING:-"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;"}
 export UPSTREAM_BASE_URL=${UPSTREAM_BASE_URL:-http://127.0.0.1:$SIM_PORT}
 export ADMIN_API_TOKEN=${ADMIN_API_TOKEN:-local-admin-token-not-for-production}
+export AUTH_JWT_SECRET=${AUTH_JWT_SECRET:-local-jwt-secret-not-for-production-0123456789}
 start schedule-cache "$PORT" node dist/main.js
 
 today=$(date -u +%F)
+base="http://127.0.0.1:$PORT"
 company=$(curl -s "http://127.0.0.1:$SIM_PORT/__sim/companies" | node -e \
   'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).bigCompanyIds[0]))' 2>/dev/null || echo 59)
+echo "Minting demo tokens (asking the simulator which technician works for company $company today)"
+# Sets COMPANY, EMPLOYEE, ADMIN_JWT, OFFICE_JWT and TECHNICIAN_JWT (HS256 with AUTH_JWT_SECRET, 12 h).
+eval "$(node dist-tools/tools/dev-token/main.js demo "$UPSTREAM_BASE_URL" "$company" "$today")"
 cat <<MSG
 
-schedule-cache is up on http://127.0.0.1:$PORT (logs: .run/schedule-cache.log)
+schedule-cache is up on $base (logs: .run/schedule-cache.log)
 
-A miss (the simulated legacy API takes 2-5 s), then a hit (milliseconds):
-  curl -si "http://127.0.0.1:$PORT/api/dr-schedule?startDate=$today&endDate=$today&serviceCompanyId=$company" | head -12
-  curl -si "http://127.0.0.1:$PORT/api/dr-schedule?startDate=$today&endDate=$today&serviceCompanyId=$company" | head -12
+Tokens for the demo data, valid 12 h (HS256 with this run's AUTH_JWT_SECRET):
+  admin:      $ADMIN_JWT
+  office:     $OFFICE_JWT
+              (company $COMPANY)
+  technician: $TECHNICIAN_JWT
+              (company $COMPANY, EmployeeInformationId $EMPLOYEE, on a job today)
 
-Pre-generate today + 6 days now (the cron runs every 30 minutes), then list the jobs:
-  curl -s -XPOST -H "Authorization: Bearer $ADMIN_API_TOKEN" http://127.0.0.1:$PORT/api/admin/pregen
-  curl -s -H "Authorization: Bearer $ADMIN_API_TOKEN" "http://127.0.0.1:$PORT/api/admin/jobs?limit=10"
-Queue UI: http://127.0.0.1:$PORT/admin/queues (any user name, password $ADMIN_API_TOKEN)
+As the office: a miss (the simulated legacy API takes 2-5 s), then a hit (milliseconds);
+serviceCompanyId defaults to the token's company:
+  curl -si -H "Authorization: Bearer $OFFICE_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today" | head -12
+  curl -si -H "Authorization: Bearer $OFFICE_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today" | head -12
+As the technician, and as an admin (who must name the company):
+  curl -si -H "Authorization: Bearer $TECHNICIAN_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today" | head -12
+  curl -si -H "Authorization: Bearer $ADMIN_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today&serviceCompanyId=$COMPANY" | head -12
+Another company with the office token (403), and no token at all (401):
+  curl -s -H "Authorization: Bearer $OFFICE_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today&serviceCompanyId=$((COMPANY + 1))"
+  curl -s "$base/api/dr-schedule?startDate=$today&endDate=$today&serviceCompanyId=$COMPANY"
 
-Health: curl -s http://127.0.0.1:$PORT/health/ready   Metrics: curl -s http://127.0.0.1:$PORT/metrics
+Pre-generate today + 6 days now (the cron runs every 30 minutes), then list the jobs
+(the admin JWT or the static ADMIN_API_TOKEN):
+  curl -s -XPOST -H "Authorization: Bearer $ADMIN_API_TOKEN" $base/api/admin/pregen
+  curl -s -H "Authorization: Bearer $ADMIN_JWT" "$base/api/admin/jobs?limit=10"
+Queue UI: $base/admin/queues (any user name, password $ADMIN_API_TOKEN)
+
+Health: curl -s $base/health/ready   Metrics: curl -s $base/metrics
+More tokens: AUTH_JWT_SECRET=$AUTH_JWT_SECRET node dist-tools/tools/dev-token/main.js office <companyId>
 Press Ctrl-C to stop everything.
 MSG
 wait "${pids[-1]}"

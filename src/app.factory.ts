@@ -6,15 +6,20 @@ import { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { setupOpenApi } from './docs/openapi';
+import { securityHeaders } from './http/security-headers';
 import { createLogger, PinoNestLogger } from './logging/logger';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+// Only admin calls take a body (at most 62 dates, seven toggles); Fastify answers 413 above it.
+export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Builds the application exactly as production runs it; tests use it too. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
   const adapter = new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
     loggerInstance: logger,
+    trustProxy: config.http.trustProxy,
     // One line per request is ours (company, date, source, duration), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     // An incoming X-Request-Id is kept when it is sane, so logs join across services.
@@ -32,7 +37,17 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     .addHook('onRequest', (request, reply, done) => {
       void reply.header('x-request-id', request.id);
       done();
+    })
+    .addHook('onRequest', securityHeaders);
+  if (config.http.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.http.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      exposedHeaders: ['X-Cache', 'X-Request-Id', 'Retry-After'],
+      maxAge: 600,
     });
+  }
   setupOpenApi(app);
   return app;
 }

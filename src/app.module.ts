@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
 import { BlobModule } from './blob/blob.module';
 import { AppConfig } from './config/app-config';
+import { FeaturesModule } from './features/features.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PregenModule } from './pregen/pregen.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ScheduleModule } from './schedule/schedule.module';
 
 @Module({})
@@ -15,7 +18,17 @@ export class AppModule {
       global: true,
       providers: [{ provide: AppConfig, useValue: config }],
       exports: [AppConfig],
-      imports: [MetricsModule, BlobModule, ScheduleModule, PregenModule, HealthModule],
+      // The rate limit first: its guard runs before any other global guard.
+      imports: [
+        MetricsModule,
+        RateLimitModule.forRoot(config),
+        AuthModule,
+        BlobModule,
+        FeaturesModule,
+        ScheduleModule,
+        PregenModule,
+        HealthModule,
+      ],
     };
   }
 }

@@ -7,6 +7,7 @@ describe(AzureBlobStorage.name, () => {
   const storage = new AzureBlobStorage(
     loadConfig({
       UPSTREAM_BASE_URL: 'http://upstream.invalid',
+      AUTH_DISABLED: 'true',
       AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
       BLOB_CONTAINER: uniqueContainer(),
     }),
@@ -60,6 +61,7 @@ describe(AzureBlobStorage.name, () => {
     const late = new AzureBlobStorage(
       loadConfig({
         UPSTREAM_BASE_URL: 'http://upstream.invalid',
+        AUTH_DISABLED: 'true',
         AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
         BLOB_CONTAINER: uniqueContainer(),
       }),

@@ -8,18 +8,38 @@ interface OpenApi {
 
 /** Every route the application registers, with the statuses its documentation must list. */
 const ROUTES: readonly { method: string; path: string; statuses: string[] }[] = [
-  { method: 'get', path: '/api/dr-schedule', statuses: ['200', '400', '502', '504'] },
-  { method: 'get', path: '/api/dr-schedule/users', statuses: ['200', '401', '502', '504'] },
-  { method: 'post', path: '/api/admin/pregen', statuses: ['202', '400', '401'] },
-  { method: 'get', path: '/api/admin/jobs', statuses: ['200', '400', '401'] },
-  { method: 'post', path: '/api/admin/jobs/{id}/retry', statuses: ['202', '401', '404', '409'] },
+  {
+    method: 'get',
+    path: '/api/dr-schedule',
+    statuses: ['200', '400', '401', '403', '502', '504'],
+  },
+  {
+    method: 'get',
+    path: '/api/dr-schedule/users',
+    statuses: ['200', '401', '403', '502', '504'],
+  },
+  { method: 'post', path: '/api/admin/pregen', statuses: ['202', '400', '401', '403'] },
+  { method: 'get', path: '/api/admin/jobs', statuses: ['200', '400', '401', '403'] },
+  {
+    method: 'post',
+    path: '/api/admin/jobs/{id}/retry',
+    statuses: ['202', '401', '403', '404', '409'],
+  },
+  {
+    method: 'get',
+    path: '/api/admin/companies/{id}/feature-toggles',
+    statuses: ['200', '400', '401', '403'],
+  },
+  {
+    method: 'put',
+    path: '/api/admin/companies/{id}/feature-toggles',
+    statuses: ['200', '400', '401', '403', '413', '503'],
+  },
   { method: 'get', path: '/health', statuses: ['200', '503'] },
   { method: 'get', path: '/health/live', statuses: ['200', '503'] },
   { method: 'get', path: '/health/ready', statuses: ['200', '503'] },
   { method: 'get', path: '/metrics', statuses: ['200'] },
 ];
-
-const ADMIN_PATHS = new Set(['/api/dr-schedule/users', '/api/admin/pregen', '/api/admin/jobs']);
 
 describe('OpenAPI documentation', () => {
   let stack: TestApp;
@@ -39,7 +59,7 @@ describe('OpenAPI documentation', () => {
   it('should serve an OpenAPI 3 document', () => {
     expect(document.openapi).toMatch(/^3\./);
     expect(document.components.securitySchemes).toMatchObject({
-      admin: { type: 'http', scheme: 'bearer' },
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
     });
   });
 
@@ -61,11 +81,11 @@ describe('OpenAPI documentation', () => {
     expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
   });
 
-  it('should require the admin bearer token on admin routes only', () => {
+  it('should require a bearer token on /api routes only', () => {
     for (const { method, path } of ROUTES) {
       const security = (document.paths[path][method] as { security?: unknown[] }).security;
-      const admin = ADMIN_PATHS.has(path) || path.startsWith('/api/admin/');
-      expect([path, security]).toEqual([path, admin ? [{ admin: [] }] : undefined]);
+      const guarded = path.startsWith('/api/');
+      expect([path, security]).toEqual([path, guarded ? [{ bearer: [] }] : undefined]);
     }
   });
 

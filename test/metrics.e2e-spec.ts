@@ -1,6 +1,7 @@
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { MetricsController } from '../src/metrics/metrics.controller';
 import { AdminJob, adminFetch, getBytes, startTestApp, TestApp } from './support/test-app';
+import { ADMIN_HEADERS } from './support/tokens';
 import { waitFor } from './support/wait';
 
 const DATE = '2026-07-01';
@@ -31,7 +32,7 @@ describe(MetricsController.name, () => {
     const url = `${stack.url}/api/dr-schedule?startDate=${DATE}&endDate=${DATE}&serviceCompanyId=${companyId}`;
     const seen = { HIT: 0, MISS: 0 };
     const request = async () => {
-      const cache = (await getBytes(url)).headers.get('x-cache') as 'HIT' | 'MISS';
+      const cache = (await getBytes(url, ADMIN_HEADERS)).headers.get('x-cache') as 'HIT' | 'MISS';
       seen[cache] += 1;
       return cache;
     };

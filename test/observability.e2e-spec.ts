@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { RunningPrometheus, startPrometheus } from './support/services';
 import { getBytes, startTestApp, TestApp } from './support/test-app';
+import { ADMIN_HEADERS } from './support/tokens';
 import { waitFor } from './support/wait';
 
 const ROOT = join(__dirname, '..');
@@ -99,7 +100,7 @@ describe('Observability', () => {
 
   /** One schedule request, counted by how it says it was answered. */
   const request = async (url: string): Promise<'HIT' | 'MISS'> => {
-    const response = await getBytes(url);
+    const response = await getBytes(url, ADMIN_HEADERS);
     expect(response.status).toBe(200);
     const cache = response.headers.get('x-cache');
     expect(cache === 'HIT' || cache === 'MISS').toBe(true);

@@ -5,6 +5,7 @@ import { ScheduleDate } from '../src/schedule/schedule-key';
 import { startAzurite } from './support/services';
 import { azuriteConnectionString } from './support/services';
 import { blobEtags, getBytes, startTestApp, TestApp } from './support/test-app';
+import { ADMIN_HEADERS } from './support/tokens';
 
 const DATE = '2025-12-03';
 const path = (companyId: number | string, date = DATE) =>
@@ -40,9 +41,9 @@ describe(ScheduleController.name, () => {
   it('should answer a miss from the upstream, then a hit with identical bytes', async () => {
     const companyId = companyWithJobs();
 
-    const miss = await getBytes(stack.url + path(companyId));
+    const miss = await getBytes(stack.url + path(companyId), ADMIN_HEADERS);
     await stack.app.get(ScheduleRefreshService).drain();
-    const hit = await getBytes(stack.url + path(companyId));
+    const hit = await getBytes(stack.url + path(companyId), ADMIN_HEADERS);
 
     expect(miss.status).toBe(200);
     expect(miss.headers.get('x-cache')).toBe('MISS');
@@ -63,7 +64,7 @@ describe(ScheduleController.name, () => {
     const companyId = companyWithJobs();
     const upstreamText = sim.responseBody(DATE, companyId);
 
-    const { body } = await getBytes(stack.url + path(companyId));
+    const { body } = await getBytes(stack.url + path(companyId), ADMIN_HEADERS);
 
     // The upstream's own per-company answer has the same jobs; only the Message may differ.
     const jobsText = (text: string) => text.slice(text.indexOf('['), text.lastIndexOf(']') + 1);
@@ -75,10 +76,10 @@ describe(ScheduleController.name, () => {
     const withJobs = companyWithJobs();
     const absent = 424242;
 
-    await getBytes(stack.url + path(withJobs));
+    await getBytes(stack.url + path(withJobs), ADMIN_HEADERS);
     await stack.app.get(ScheduleRefreshService).drain();
-    const first = await getBytes(stack.url + path(absent));
-    const second = await getBytes(stack.url + path(absent));
+    const first = await getBytes(stack.url + path(absent), ADMIN_HEADERS);
+    const second = await getBytes(stack.url + path(absent), ADMIN_HEADERS);
 
     expect(first.body.toString()).toBe(
       '{"Result":[],"Message":"Successfully retrieved 0 jobs","IsSuccess":true}',
@@ -89,9 +90,9 @@ describe(ScheduleController.name, () => {
   });
 
   it('should answer a company that is absent on a cold date with one upstream call', async () => {
-    const first = await getBytes(stack.url + path(424242));
+    const first = await getBytes(stack.url + path(424242), ADMIN_HEADERS);
     await stack.app.get(ScheduleRefreshService).drain();
-    const second = await getBytes(stack.url + path(424242));
+    const second = await getBytes(stack.url + path(424242), ADMIN_HEADERS);
 
     expect(first.headers.get('x-cache')).toBe('MISS');
     expect(second.headers.get('x-cache')).toBe('HIT');
@@ -101,11 +102,11 @@ describe(ScheduleController.name, () => {
 
   it('should make cancelled jobs disappear after the next refresh', async () => {
     const companyId = companyWithJobs();
-    await getBytes(stack.url + path(companyId));
+    await getBytes(stack.url + path(companyId), ADMIN_HEADERS);
 
     sim.cancelJobs(companyId, DATE);
     const result = await stack.app.get(ScheduleRefreshService).refresh(DATE as ScheduleDate);
-    const after = await getBytes(stack.url + path(companyId));
+    const after = await getBytes(stack.url + path(companyId), ADMIN_HEADERS);
 
     expect(result.emptied).toBe(1);
     expect(after.headers.get('x-cache')).toBe('HIT');
@@ -121,7 +122,7 @@ describe(ScheduleController.name, () => {
 
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        getBytes(stack.url + path(companies[i % companies.length])),
+        getBytes(stack.url + path(companies[i % companies.length]), ADMIN_HEADERS),
       ),
     );
 
@@ -162,7 +163,7 @@ describe(ScheduleController.name, () => {
     [path('99999999999999999999'), 'serviceCompanyId must be a positive integer'],
     [`${path(1)}&serviceCompanyId=2`, 'serviceCompanyId must be a positive integer'],
   ])('should answer %s with 400 "%s" and call nobody', async (url, message) => {
-    const answer = await getBytes(stack.url + url);
+    const answer = await getBytes(stack.url + url, ADMIN_HEADERS);
 
     expect(answer.status).toBe(400);
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
@@ -182,7 +183,7 @@ describe(ScheduleController.name, () => {
     async (fault, status) => {
       sim.setFault(fault);
 
-      const answer = await getBytes(stack.url + path(companyWithJobs()));
+      const answer = await getBytes(stack.url + path(companyWithJobs()), ADMIN_HEADERS);
 
       expect(answer.status).toBe(status);
       const body = JSON.parse(answer.body.toString()) as { message: string };
@@ -193,8 +194,14 @@ describe(ScheduleController.name, () => {
   );
 
   it('should echo a sane incoming X-Request-Id and make one up otherwise', async () => {
-    const kept = await getBytes(stack.url + path(1, 'bad'), { 'x-request-id': 'portal-42.a:b' });
-    const replaced = await getBytes(stack.url + path(1, 'bad'), { 'x-request-id': 'a b<script>' });
+    const kept = await getBytes(stack.url + path(1, 'bad'), {
+      ...ADMIN_HEADERS,
+      'x-request-id': 'portal-42.a:b',
+    });
+    const replaced = await getBytes(stack.url + path(1, 'bad'), {
+      ...ADMIN_HEADERS,
+      'x-request-id': 'a b<script>',
+    });
 
     expect(kept.headers.get('x-request-id')).toBe('portal-42.a:b');
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -202,11 +209,11 @@ describe(ScheduleController.name, () => {
 
   it('should answer a hit with stored data while the upstream is failing', async () => {
     const companyId = companyWithJobs();
-    const miss = await getBytes(stack.url + path(companyId));
+    const miss = await getBytes(stack.url + path(companyId), ADMIN_HEADERS);
     await stack.app.get(ScheduleRefreshService).drain();
     sim.setFault('http-500');
 
-    const hit = await getBytes(stack.url + path(companyId));
+    const hit = await getBytes(stack.url + path(companyId), ADMIN_HEADERS);
 
     expect(hit.status).toBe(200);
     expect(hit.body.equals(miss.body)).toBe(true);
@@ -226,7 +233,7 @@ describe('ScheduleController without blob storage', () => {
       const companyId = sim.companyIds().find((id) => sim.jobsFor(DATE, id).length > 0)!;
       await azurite.stop();
 
-      const answer = await getBytes(stack.url + path(companyId));
+      const answer = await getBytes(stack.url + path(companyId), ADMIN_HEADERS);
 
       expect(answer.status).toBe(200);
       expect(answer.headers.get('x-cache')).toBe('MISS');

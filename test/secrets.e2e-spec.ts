@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { ServiceProcess, serviceEnv, startServiceProcess } from './support/service-process';
+import { testToken } from './support/tokens';
 import { waitFor } from './support/wait';
 
 const ROOT = join(__dirname, '..');
@@ -21,7 +22,8 @@ describe('secrets', () => {
   const adminToken = `secret-admin-${randomBytes(8).toString('hex')}`;
   const connectionString = process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '';
   const accountKey = /AccountKey=([^;]+)/.exec(connectionString)?.[1] ?? '';
-  const secrets = { upstreamToken, adminToken, accountKey };
+  const jwtSecret = `secret-jwt-${randomBytes(16).toString('hex')}`;
+  const secrets: Record<string, string> = { upstreamToken, adminToken, accountKey, jwtSecret };
   let sim: UpstreamSim;
   let env: Record<string, string>;
   let service: ServiceProcess | undefined;
@@ -33,11 +35,23 @@ describe('secrets', () => {
       companies: 3,
       latencyMs: { min: 5, max: 10 },
     });
+    const company = sim.companyIds()[0];
+    secrets.officeJwt = await testToken(
+      { role: 'office', serviceCompanyId: company },
+      { secret: jwtSecret },
+    );
+    secrets.adminJwt = await testToken({ role: 'admin' }, { secret: jwtSecret });
+    secrets.forgedJwt = await testToken({ role: 'admin' }, { secret: `${jwtSecret}-forged` });
+    secrets.otherOfficeJwt = await testToken(
+      { role: 'office', serviceCompanyId: company + 1 },
+      { secret: jwtSecret },
+    );
     env = serviceEnv({
       UPSTREAM_BASE_URL: sim.url,
       UPSTREAM_API_TOKEN: upstreamToken,
       AZURE_STORAGE_CONNECTION_STRING: connectionString,
       ADMIN_API_TOKEN: adminToken,
+      AUTH_JWT_SECRET: jwtSecret,
       LOG_LEVEL: 'trace',
     });
   });
@@ -72,20 +86,30 @@ describe('secrets', () => {
     };
     const schedule = (date: string) =>
       `/api/dr-schedule?startDate=${date}&endDate=${date}&serviceCompanyId=${sim.companyIds()[0]}`;
+    const office = { token: secrets.officeJwt };
 
-    const miss = await call(schedule(MISS_DATE));
+    const miss = await call(schedule(MISS_DATE), office);
     expect([miss.status, miss.headers.get('x-cache')]).toEqual([200, 'MISS']);
     await waitFor(
       'a hit',
-      async () => (await call(schedule(MISS_DATE))).headers.get('x-cache') === 'HIT',
+      async () => (await call(schedule(MISS_DATE), office)).headers.get('x-cache') === 'HIT',
     );
     expect(
-      (await call('/api/dr-schedule?startDate=2026-02-30&endDate=2026-02-30&serviceCompanyId=1'))
-        .status,
+      (
+        await call(
+          '/api/dr-schedule?startDate=2026-02-30&endDate=2026-02-30&serviceCompanyId=1',
+          office,
+        )
+      ).status,
     ).toBe(400);
     sim.setFault('http-500');
-    expect((await call(schedule(FAILED_DATE))).status).toBe(502);
+    expect((await call(schedule(FAILED_DATE), { token: secrets.adminJwt })).status).toBe(502);
     sim.setFault('none');
+    expect((await call(schedule(MISS_DATE))).status).toBe(401);
+    expect((await call(schedule(MISS_DATE), { token: secrets.forgedJwt })).status).toBe(401);
+    expect((await call(schedule(MISS_DATE), { token: secrets.otherOfficeJwt })).status).toBe(403);
+    expect((await call('/api/admin/jobs', { token: secrets.officeJwt })).status).toBe(403);
+    expect((await call('/api/admin/jobs', { token: secrets.adminJwt })).status).toBe(200);
 
     expect((await call('/api/admin/jobs', { token: adminToken })).status).toBe(200);
     expect((await call('/api/admin/jobs', { token: `${adminToken}x` })).status).toBe(401);
@@ -135,15 +159,18 @@ describe('secrets', () => {
     }
   });
 
-  it('should name an invalid secret-bearing variable without printing its value', async () => {
-    const invalid = 'short-secret';
-    const { code, output } = await runToExit({ ...env, ADMIN_API_TOKEN: invalid });
+  it.each(['ADMIN_API_TOKEN', 'AUTH_JWT_SECRET'])(
+    'should name an invalid %s without printing its value',
+    async (variable) => {
+      const invalid = 'short-secret';
+      const { code, output } = await runToExit({ ...env, [variable]: invalid });
 
-    expect(code).toBe(1);
-    expect(output).toContain('ADMIN_API_TOKEN');
-    expect(output).not.toContain(invalid);
-    expect(findSecrets(output, secrets)).toEqual([]);
-  });
+      expect(code).toBe(1);
+      expect(output).toContain(variable);
+      expect(output).not.toContain(invalid);
+      expect(findSecrets(output, secrets)).toEqual([]);
+    },
+  );
 });
 
 function findSecrets(text: string, secrets: Record<string, string>): string[] {

@@ -1,4 +1,4 @@
-import { isAdminCredential } from './admin-credential';
+import { isAdminCredential, isAdminToken } from './admin-credential';
 
 const TOKEN = 'a-long-admin-token-123';
 const basic = (user: string, password: string) =>
@@ -23,5 +23,17 @@ describe(isAdminCredential.name, () => {
   it('should refuse everything when no token is configured', () => {
     expect(isAdminCredential('Bearer ', undefined)).toBe(false);
     expect(isAdminCredential(basic('admin', ''), '')).toBe(false);
+  });
+});
+
+describe(isAdminToken.name, () => {
+  it.each([
+    [TOKEN, TOKEN, true],
+    [`${TOKEN}x`, TOKEN, false],
+    ['', TOKEN, false],
+    ['', '', false],
+    [TOKEN, undefined, false],
+  ])('should judge %j against %j as %s', (presented, token, expected) => {
+    expect(isAdminToken(presented, token)).toBe(expected);
   });
 });

@@ -19,6 +19,11 @@ export function isAdminCredential(header: string | undefined, token: string | un
   return presented !== undefined && sameSecret(presented, token);
 }
 
+/** True when a bearer token is the configured admin token. No token configured: false. */
+export function isAdminToken(presented: string, token: string | undefined): boolean {
+  return token !== undefined && token !== '' && sameSecret(presented, token);
+}
+
 // Compare digests so neither the length nor a prefix of the token leaks through timing.
 function sameSecret(a: string, b: string): boolean {
   const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();

@@ -1,17 +1,26 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
-import { AppConfig } from '../config/app-config';
-import { isAdminCredential } from './admin-credential';
+import { AuthMessages } from './auth.errors';
 
-/** The admin API is never open: without ADMIN_API_TOKEN configured every call is refused. */
+/**
+ * Admin only, after the global AuthGuard: an admin JWT or the static ADMIN_API_TOKEN passes,
+ * any other authenticated caller gets 403.
+ */
 @Injectable()
 export class AdminGuard implements CanActivate {
-  constructor(private readonly config: AppConfig) {}
-
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (!isAdminCredential(request.headers.authorization, this.config.adminToken)) {
-      throw new UnauthorizedException({ message: 'Admin credential required' });
+    const principal = context.switchToHttp().getRequest<FastifyRequest>().principal;
+    if (!principal) {
+      throw new UnauthorizedException({ message: AuthMessages.missing });
+    }
+    if (principal.role !== 'admin') {
+      throw new ForbiddenException({ message: AuthMessages.adminRequired });
     }
     return true;
   }

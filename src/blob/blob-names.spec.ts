@@ -11,4 +11,8 @@ describe('BlobNames', () => {
   it('should keep manifests outside every company prefix', () => {
     expect(BlobNames.manifest('2025-12-03' as ScheduleDate)).toBe('manifests/2025-12-03.json');
   });
+
+  it('should keep feature toggles outside every company prefix', () => {
+    expect(BlobNames.featureToggles(59 as CompanyId)).toBe('feature-toggles/59.json');
+  });
 });

@@ -6,4 +6,5 @@ export const BlobNames = {
     `${companyId}/${date}/schedule.json`,
   manifest: (date: ScheduleDate): string => `manifests/${date}.json`,
   users: (): string => 'users/users.json',
+  featureToggles: (companyId: CompanyId): string => `feature-toggles/${companyId}.json`,
 } as const;

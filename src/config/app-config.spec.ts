@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './app-config';
 
-const required = { UPSTREAM_BASE_URL: 'http://upstream.local:4000/' };
+const SECRET = 'a-test-secret-of-at-least-32-characters';
+const required = { UPSTREAM_BASE_URL: 'http://upstream.local:4000/', AUTH_JWT_SECRET: SECRET };
 
 describe(loadConfig.name, () => {
   it('should default CACHE_MAX_AGE to twice the PREGEN_CRON interval', () => {
@@ -39,9 +40,40 @@ describe(loadConfig.name, () => {
         usersCron: '0 * * * *',
       },
       cache: { memoryBytes: 256 * 1024 * 1024, maxAgeSeconds: 3600, revalidateMs: 60_000 },
+      featureToggles: { ttlMs: 10000 },
       shutdownGraceMs: 25000,
       adminToken: undefined,
+      http: { trustProxy: false, corsOrigins: [] },
+      rateLimit: { perMinute: 600, adminPerMinute: 60 },
+      auth: {
+        disabled: false,
+        jwtSecret: SECRET,
+        jwksUrl: undefined,
+        issuer: undefined,
+        audience: undefined,
+      },
     });
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['1', 1],
+    ['10.0.0.0/8, 192.168.1.7', '10.0.0.0/8, 192.168.1.7'],
+    ['fd00::/8', 'fd00::/8'],
+  ])('should read TRUST_PROXY %s as %j', (value, expected) => {
+    expect(loadConfig({ ...required, TRUST_PROXY: value }).http.trustProxy).toEqual(expected);
+  });
+
+  it('should read CORS_ORIGINS as a list of exact origins', () => {
+    const config = loadConfig({
+      ...required,
+      CORS_ORIGINS: 'https://portal.example.com, http://localhost:8080',
+    });
+    expect(config.http.corsOrigins).toEqual([
+      'https://portal.example.com',
+      'http://localhost:8080',
+    ]);
   });
 
   it('should read numbers from strings', () => {
@@ -64,12 +96,73 @@ describe(loadConfig.name, () => {
     [{ ...required, SCHEDULE_TIMEZONE: 'Mars/Olympus' }, 'SCHEDULE_TIMEZONE'],
     [{ ...required, PREGEN_DAYS: '0' }, 'PREGEN_DAYS'],
     [{ ...required, ADMIN_API_TOKEN: 'short' }, 'ADMIN_API_TOKEN'],
+    [{ ...required, FEATURE_TOGGLES_TTL_MS: '-1' }, 'FEATURE_TOGGLES_TTL_MS'],
     [{ ...required, QUEUE_PREFIX: 'a:b' }, 'QUEUE_PREFIX'],
+    [{ ...required, RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ ...required, ADMIN_RATE_LIMIT_PER_MINUTE: 'many' }, 'ADMIN_RATE_LIMIT_PER_MINUTE'],
+    [{ ...required, TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ ...required, TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ ...required, CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    [{ ...required, CORS_ORIGINS: 'https://portal.example.com/' }, 'CORS_ORIGINS'],
+    [{ ...required, CORS_ORIGINS: 'https://a.example.com,ftp://b.example.com' }, 'CORS_ORIGINS'],
+    [{ ...required, CORS_ORIGINS: 'portal.example.com' }, 'CORS_ORIGINS'],
+    [{ ...required, AUTH_JWT_SECRET: 'too-short-for-hs256' }, 'AUTH_JWT_SECRET'],
+    [{ ...required, AUTH_JWKS_URL: 'not a url' }, 'AUTH_JWKS_URL'],
+    [{ ...required, AUTH_DISABLED: 'yes' }, 'AUTH_DISABLED'],
   ])('should refuse %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(
       new RegExp(`^Invalid environment configuration:\\n  ${variable}: `),
     );
+  });
+
+  describe('authentication keys', () => {
+    const upstream = { UPSTREAM_BASE_URL: required.UPSTREAM_BASE_URL };
+    const jwks = 'https://login.example.com/.well-known/jwks.json';
+
+    it('should refuse to boot without a key, naming the variables, even with ADMIN_API_TOKEN', () => {
+      const error = captureError(() =>
+        loadConfig({ ...upstream, ADMIN_API_TOKEN: 'an-admin-token-long-enough' }),
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toMatch(/AUTH_JWT_SECRET or AUTH_JWKS_URL is required/);
+      expect(error.message).toContain('AUTH_DISABLED=true');
+    });
+
+    it('should refuse both a secret and a JWKS URL as ambiguous', () => {
+      const error = captureError(() =>
+        loadConfig({ ...upstream, AUTH_JWT_SECRET: SECRET, AUTH_JWKS_URL: jwks }),
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toContain('AUTH_JWKS_URL');
+      expect(error.message).not.toContain(SECRET);
+    });
+
+    it('should boot with AUTH_DISABLED=true and no key', () => {
+      expect(loadConfig({ ...upstream, AUTH_DISABLED: 'true' }).auth).toEqual({
+        disabled: true,
+        jwtSecret: undefined,
+        jwksUrl: undefined,
+        issuer: undefined,
+        audience: undefined,
+      });
+    });
+
+    it('should read a JWKS URL with issuer and audience', () => {
+      const config = loadConfig({
+        ...upstream,
+        AUTH_JWKS_URL: jwks,
+        AUTH_JWT_ISSUER: 'https://login.example.com/',
+        AUTH_JWT_AUDIENCE: 'schedule-cache',
+      });
+      expect(config.auth).toEqual({
+        disabled: false,
+        jwtSecret: undefined,
+        jwksUrl: jwks,
+        issuer: 'https://login.example.com/',
+        audience: 'schedule-cache',
+      });
+    });
   });
 
   it('should never echo a rejected value, which may be a secret', () => {

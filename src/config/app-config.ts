@@ -29,8 +29,27 @@ export class AppConfig {
     usersCron: string;
   };
   readonly cache!: { memoryBytes: number; maxAgeSeconds: number; revalidateMs: number };
+  readonly featureToggles!: { ttlMs: number };
   readonly shutdownGraceMs!: number;
   readonly adminToken?: string;
+  readonly http!: {
+    /** Fastify's trustProxy: false, true, a hop count, or proxy addresses/CIDRs. */
+    trustProxy: boolean | number | string;
+    /** Exact origins allowed by CORS; empty = CORS off. */
+    corsOrigins: string[];
+  };
+  /** Requests per client per minute; 0 = that limit is off. */
+  readonly rateLimit!: { perMinute: number; adminPerMinute: number };
+  readonly auth!: AuthConfig;
+}
+
+/** Exactly one key source unless authentication is explicitly disabled. */
+export interface AuthConfig {
+  readonly disabled: boolean;
+  readonly jwtSecret?: string;
+  readonly jwksUrl?: string;
+  readonly issuer?: string;
+  readonly audience?: string;
 }
 
 export class ConfigError extends Error {}
@@ -41,11 +60,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   );
   const vars = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
   const errors = validateSync(vars, { skipMissingProperties: false });
-  if (errors.length > 0) {
-    // Only names and rules: a rejected value may be a secret.
-    const lines = errors.map(
-      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
-    );
+  // Only names and rules: a rejected value may be a secret.
+  const lines = [
+    ...errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+    ...authKeyErrors(vars),
+  ];
+  if (lines.length > 0) {
     throw new ConfigError(`Invalid environment configuration:\n  ${lines.join('\n  ')}`);
   }
   return {
@@ -83,8 +103,24 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
         vars.CACHE_MAX_AGE ?? 2 * cronIntervalSeconds(vars.PREGEN_CRON, vars.SCHEDULE_TIMEZONE),
       revalidateMs: vars.CACHE_REVALIDATE_SECONDS * 1000,
     },
+    featureToggles: { ttlMs: vars.FEATURE_TOGGLES_TTL_MS },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     adminToken: vars.ADMIN_API_TOKEN,
+    http: {
+      trustProxy: toTrustProxy(vars.TRUST_PROXY),
+      corsOrigins: vars.CORS_ORIGINS?.split(',').map((origin) => origin.trim()) ?? [],
+    },
+    rateLimit: {
+      perMinute: vars.RATE_LIMIT_PER_MINUTE,
+      adminPerMinute: vars.ADMIN_RATE_LIMIT_PER_MINUTE,
+    },
+    auth: {
+      disabled: vars.AUTH_DISABLED,
+      jwtSecret: vars.AUTH_JWT_SECRET,
+      jwksUrl: vars.AUTH_JWKS_URL,
+      issuer: vars.AUTH_JWT_ISSUER,
+      audience: vars.AUTH_JWT_AUDIENCE,
+    },
   };
 }
 
@@ -93,4 +129,24 @@ function cronIntervalSeconds(expression: string, timeZone: string): number {
   const time = new CronTime(expression, timeZone);
   const [first, second] = time.sendAt(2);
   return Math.max(1, Math.round(second.diff(first).as('seconds')));
+}
+
+function toTrustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') {
+    return value === 'true';
+  }
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+// ADMIN_API_TOKEN alone is not enough: without a JWT key no user could ever be let in.
+function authKeyErrors(vars: EnvironmentVariables): string[] {
+  if (vars.AUTH_JWT_SECRET && vars.AUTH_JWKS_URL) {
+    return ['AUTH_JWT_SECRET: must not be set together with AUTH_JWKS_URL (choose one key source)'];
+  }
+  if (!vars.AUTH_DISABLED && !vars.AUTH_JWT_SECRET && !vars.AUTH_JWKS_URL) {
+    return [
+      'AUTH_JWT_SECRET: AUTH_JWT_SECRET or AUTH_JWKS_URL is required (AUTH_DISABLED=true runs without authentication)',
+    ];
+  }
+  return [];
 }

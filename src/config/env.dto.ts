@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { CronTime } from 'cron';
+import { isIP } from 'node:net';
 import { toBool, toInt } from '../common/transforms';
 import {
   IsBoolean,
@@ -38,6 +39,45 @@ const IsCronExpression = () =>
       defaultMessage: () => '$property must be a cron expression (5 fields, or 6 with seconds)',
     },
   });
+
+/** `true`, `false`, a hop count, or comma-separated proxy addresses/CIDRs (Fastify's trustProxy). */
+export function isTrustProxy(value: unknown): boolean {
+  if (typeof value !== 'string') {
+    return false;
+  }
+  if (/^(true|false|\d{1,2})$/.test(value)) {
+    return true;
+  }
+  return value.split(',').every((entry) => {
+    const [address, bits, ...rest] = entry.trim().split('/');
+    const version = isIP(address);
+    const maxBits = version === 6 ? 128 : 32;
+    return (
+      version !== 0 &&
+      rest.length === 0 &&
+      (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))
+    );
+  });
+}
+
+/** Comma-separated exact origins: scheme, host and optional port, no path. */
+export function isCorsOrigins(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    value.split(',').every((entry) => {
+      const origin = entry.trim();
+      try {
+        const url = new URL(origin);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin;
+      } catch {
+        return false;
+      }
+    })
+  );
+}
+
+const Satisfies = (name: string, validate: (value: unknown) => boolean, message: string) =>
+  ValidateBy({ name, validator: { validate, defaultMessage: () => `$property ${message}` } });
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -158,6 +198,13 @@ export class EnvironmentVariables {
   @Max(600_000)
   SHUTDOWN_GRACE_MS = 25_000;
 
+  // How stale a replica's copy of a company's feature toggles may be after another replica's PUT.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  FEATURE_TOGGLES_TTL_MS = 10_000;
+
   @IsOptional()
   @IsString()
   @MinLength(16, { message: '$property must be at least 16 characters' })
@@ -183,4 +230,57 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(86_400)
   CACHE_REVALIDATE_SECONDS = 60;
+
+  // Requests per client per minute on /api, shared by every replica through Redis; 0 = off.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  // A second, lower budget for /api/admin/* (each pre-generation call costs upstream calls); 0 = off.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  ADMIN_RATE_LIMIT_PER_MINUTE = 60;
+
+  @Satisfies(
+    'isTrustProxy',
+    isTrustProxy,
+    'must be true, false, a hop count or comma-separated IP addresses/CIDRs',
+  )
+  TRUST_PROXY = 'false';
+
+  @IsOptional()
+  @Satisfies(
+    'isCorsOrigins',
+    isCorsOrigins,
+    'must be comma-separated http(s) origins such as https://portal.example.com',
+  )
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: '$property must be at least 32 characters' })
+  AUTH_JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: '$property must be an http(s) URL' },
+  )
+  AUTH_JWKS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_AUDIENCE?: string;
+
+  @Transform(toBool)
+  @IsBoolean({ message: '$property must be true or false' })
+  AUTH_DISABLED = false;
 }

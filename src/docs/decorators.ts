@@ -1,10 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
 import type { HeadersObject, SchemaObject } from '@nestjs/swagger';
+import { AuthMessages } from '../auth/auth.errors';
 import { MESSAGE_SCHEMA } from './schemas';
 
-/** Name of the bearer security scheme: `Authorization: Bearer <ADMIN_API_TOKEN>`. */
-export const ADMIN_AUTH = 'admin';
+/** Name of the security scheme: `Authorization: Bearer <JWT or ADMIN_API_TOKEN>`. */
+export const BEARER_AUTH = 'bearer';
 
 export const REQUEST_ID_HEADER: HeadersObject = {
   'X-Request-Id': {
@@ -15,8 +16,22 @@ export const REQUEST_ID_HEADER: HeadersObject = {
 
 export const CACHE_HEADERS: HeadersObject = {
   'X-Cache': {
-    description: 'HIT: from the cache; MISS: fetched from the legacy API.',
-    schema: { type: 'string', enum: ['HIT', 'MISS'] },
+    description:
+      'HIT: stored and fresh; STALE: stored, older than CACHE_MAX_AGE, refresh queued; MISS: fetched from the legacy API.',
+    schema: { type: 'string', enum: ['HIT', 'STALE', 'MISS'] },
+  },
+  ETag: {
+    description: 'Strong validator of the bytes (differs per Content-Encoding).',
+    schema: { type: 'string' },
+  },
+  'Last-Modified': {
+    description: 'When the legacy API answer behind the bytes was fetched.',
+    schema: { type: 'string' },
+  },
+  'Cache-Control': { description: 'private, max-age=CACHE_MAX_AGE', schema: { type: 'string' } },
+  Age: {
+    description: 'Seconds since the legacy API answer was fetched.',
+    schema: { type: 'integer' },
   },
   ...REQUEST_ID_HEADER,
 };
@@ -82,12 +97,24 @@ export function ApiUpstreamFailures(): MethodDecorator & ClassDecorator {
   );
 }
 
-/** Admin routes: bearer ADMIN_API_TOKEN, 401 without it. */
+/** Routes behind AuthGuard: 401 without a valid token, 403 for a company not the token's. */
+export function ApiAuthenticated(): MethodDecorator & ClassDecorator {
+  return ApiBearer("Another company than the token's.", AuthMessages.otherCompany);
+}
+
+/** Admin routes: an admin JWT or ADMIN_API_TOKEN; 401 without a valid token, 403 for others. */
 export function ApiAdmin(): MethodDecorator & ClassDecorator {
+  return ApiBearer('Authenticated, but not an admin.', AuthMessages.adminRequired);
+}
+
+function ApiBearer(forbidden: string, message: string): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ApiBearerAuth(ADMIN_AUTH),
-    ApiMessage(401, 'Missing or wrong admin bearer token (or ADMIN_API_TOKEN not configured).', [
-      'Admin credential required',
+    ApiBearerAuth(BEARER_AUTH),
+    ApiMessage(401, 'Missing, malformed, invalid or expired bearer token.', [
+      AuthMessages.missing,
+      AuthMessages.invalid,
+      AuthMessages.expired,
     ]),
+    ApiMessage(403, forbidden, [message]),
   );
 }

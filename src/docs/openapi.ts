@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { ADMIN_AUTH } from './decorators';
+import { BEARER_AUTH } from './decorators';
 
 /** Swagger UI at /docs, the OpenAPI JSON at /docs-json. */
 export const DOCS_PATH = 'docs';
@@ -13,7 +13,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'Cache-first front for the legacy GET /api/dr-schedule: the same URL, query and response format, answered from pre-generated per-company documents.',
     )
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN' }, ADMIN_AUTH)
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'A JWT with the claims role (admin, office, technician), sub, serviceCompanyId (office, technician) and employeeInformationId (technician); or ADMIN_API_TOKEN as an admin.',
+      },
+      BEARER_AUTH,
+    )
     .build();
   return SwaggerModule.createDocument(app, config);
 }

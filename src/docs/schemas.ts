@@ -1,4 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
+import { FEATURE_TOGGLE_NAMES } from '../features/feature-toggles';
 import { LISTABLE_STATES } from '../pregen/pregen-admin.dto';
 
 /** Shared OpenAPI schemas: the bodies this service answers, described once. */
@@ -121,6 +122,28 @@ export const RETRIED_JOB_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['id', 'state'],
   properties: { id: { type: 'string' }, state: { type: 'string', enum: ['waiting'] } },
+};
+
+export const FEATURE_TOGGLES_VIEW_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['serviceCompanyId', 'toggles', 'version', 'updatedAt', 'updatedBy'],
+  properties: {
+    serviceCompanyId: { type: 'integer', example: 26 },
+    toggles: {
+      type: 'object',
+      required: [...FEATURE_TOGGLE_NAMES],
+      properties: Object.fromEntries(
+        FEATURE_TOGGLE_NAMES.map((name) => [name, { type: 'boolean' }]),
+      ),
+    },
+    version: {
+      type: 'string',
+      description: "The stored blob's ETag; `default` when the company never configured toggles.",
+      example: '"0x8DE2A4F6B7C1D20"',
+    },
+    updatedAt: NULLABLE_TIME,
+    updatedBy: { type: 'string', nullable: true, description: 'Who saved them, when known.' },
+  },
 };
 
 const HEALTH_INDICATORS: SchemaObject = {

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/public.decorator';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { ApiJson } from '../docs/decorators';
 import { HEALTH_SCHEMA } from '../docs/schemas';
@@ -9,6 +10,7 @@ import { DependencyHealth } from './dependency.health';
 @ApiJson(200, 'Healthy.', HEALTH_SCHEMA)
 @ApiJson(503, 'Unhealthy, or shutting down.', HEALTH_SCHEMA)
 @Controller('health')
+@Public()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

@@ -3,6 +3,9 @@ export const MetricNames = {
   requests: 'schedule_cache_requests_total',
   requestDuration: 'schedule_cache_request_duration_seconds',
   hitRatio: 'schedule_cache_hit_ratio',
+  notModified: 'schedule_cache_not_modified_total',
+  memoryCacheBytes: 'schedule_cache_memory_cache_bytes',
+  memoryCacheEntries: 'schedule_cache_memory_cache_entries',
   upstreamRequests: 'schedule_cache_upstream_requests_total',
   upstreamDuration: 'schedule_cache_upstream_request_duration_seconds',
   blobDuration: 'schedule_cache_blob_operation_duration_seconds',
@@ -11,7 +14,13 @@ export const MetricNames = {
   pregenDocuments: 'schedule_cache_pregen_documents_total',
   pregenLastSuccess: 'schedule_cache_pregen_last_success_timestamp_seconds',
   queueJobs: 'schedule_cache_queue_jobs',
+  throttledRequests: 'schedule_cache_throttled_requests_total',
+  rateLimitErrors: 'schedule_cache_rate_limit_errors_total',
 } as const;
+
+/** The rate limits: every /api request, and a lower one for /api/admin/*. */
+export const RATE_LIMITS = ['api', 'admin'] as const;
+export type RateLimitName = (typeof RATE_LIMITS)[number];
 
 export const REQUEST_RESULTS = ['hit', 'miss', 'stale', 'error'] as const;
 export type RequestResult = (typeof REQUEST_RESULTS)[number];

@@ -6,6 +6,8 @@ import {
   DocumentOutcome,
   MetricNames,
   QUEUE_STATES,
+  RATE_LIMITS,
+  RateLimitName,
   REQUEST_RESULTS,
   RequestResult,
 } from './metric-names';
@@ -25,6 +27,7 @@ export class MetricsService {
   readonly registry = new Registry();
   private readonly hitRatio = new RollingRatio(HIT_RATIO_WINDOW_MS, 30);
   private queueCounts: () => Promise<Record<string, number>> = () => Promise.resolve({});
+  private memoryCache: () => { entries: number; bytes: number } = () => ({ entries: 0, bytes: 0 });
 
   private readonly requests = new Counter({
     name: MetricNames.requests,
@@ -38,6 +41,12 @@ export class MetricsService {
     help: 'Schedule request duration in seconds by result',
     labelNames: ['result'] as const,
     buckets: REQUEST_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly notModified = new Counter({
+    name: MetricNames.notModified,
+    help: 'Schedule requests answered 304 Not Modified (also counted in requests_total)',
     registers: [this.registry],
   });
 
@@ -90,6 +99,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly throttledRequests = new Counter({
+    name: MetricNames.throttledRequests,
+    help: 'Requests refused with 429 by rate limit',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly rateLimitErrors = new Counter({
+    name: MetricNames.rateLimitErrors,
+    help: 'Rate limit checks that failed (Redis down or slow) and let the request through',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     for (const result of REQUEST_RESULTS) {
@@ -101,6 +123,9 @@ export class MetricsService {
     for (const outcome of DOCUMENT_OUTCOMES) {
       this.pregenDocuments.inc({ outcome }, 0);
     }
+    for (const limit of RATE_LIMITS) {
+      this.throttledRequests.inc({ limit }, 0);
+    }
     const ratio = this.hitRatio;
     new Gauge({
       name: MetricNames.hitRatio,
@@ -108,6 +133,23 @@ export class MetricsService {
       registers: [this.registry],
       collect() {
         this.set(ratio.value());
+      },
+    });
+    const memoryCache = () => this.memoryCache();
+    new Gauge({
+      name: MetricNames.memoryCacheBytes,
+      help: 'Bytes held by the in-process document cache (bodies and compressed variants)',
+      registers: [this.registry],
+      collect() {
+        this.set(memoryCache().bytes);
+      },
+    });
+    new Gauge({
+      name: MetricNames.memoryCacheEntries,
+      help: 'Documents held by the in-process document cache',
+      registers: [this.registry],
+      collect() {
+        this.set(memoryCache().entries);
       },
     });
     const counts = () => this.queueCounts();
@@ -127,8 +169,11 @@ export class MetricsService {
     });
   }
 
-  recordRequest(result: RequestResult, seconds: number): void {
+  recordRequest(result: RequestResult, seconds: number, notModified = false): void {
     this.requests.inc({ result });
+    if (notModified) {
+      this.notModified.inc();
+    }
     this.requestDuration.observe({ result }, seconds);
     if (result !== 'error') {
       this.hitRatio.record(result === 'hit' || result === 'stale');
@@ -157,6 +202,19 @@ export class MetricsService {
     if (status === 'completed') {
       this.pregenLastSuccess.setToCurrentTime();
     }
+  }
+
+  /** The document cache lives in another module; it registers how to read its size. */
+  observeMemoryCache(size: () => { entries: number; bytes: number }): void {
+    this.memoryCache = size;
+  }
+
+  recordThrottled(limit: RateLimitName): void {
+    this.throttledRequests.inc({ limit });
+  }
+
+  recordRateLimitError(): void {
+    this.rateLimitErrors.inc();
   }
 
   /** The queue lives in another module; it registers how to count its jobs. */

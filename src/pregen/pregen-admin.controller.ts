@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   ConflictException,
   Controller,
@@ -11,11 +10,10 @@ import {
   Post,
   Query,
   UseGuards,
-  ValidationPipe,
 } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ValidationError } from 'class-validator';
 import { AdminGuard } from '../auth/admin.guard';
+import { strictValidation } from '../common/strict-validation.pipe';
 import { ApiAdmin, ApiJson, ApiMessage } from '../docs/decorators';
 import { ENQUEUED_CYCLE_SCHEMA, JOB_VIEW_SCHEMA, RETRIED_JOB_SCHEMA } from '../docs/schemas';
 import { LISTABLE_STATES, ListJobsQueryDto, PregenRequestDto } from './pregen-admin.dto';
@@ -26,17 +24,6 @@ import {
   JobView,
   PregenService,
 } from './pregen.service';
-
-// One `{"message": "..."}` body for every client mistake, like the rest of the API.
-const validation = new ValidationPipe({
-  transform: true,
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  exceptionFactory: (errors: ValidationError[]) =>
-    new BadRequestException({
-      message: errors.flatMap((error) => Object.values(error.constraints ?? {})).join('; '),
-    }),
-});
 
 @ApiTags('admin')
 @ApiAdmin()
@@ -51,8 +38,9 @@ export class PregenAdminController {
   @ApiBody({ type: PregenRequestDto, required: false })
   @ApiJson(202, 'One job per date enqueued.', ENQUEUED_CYCLE_SCHEMA)
   @ApiMessage(400, 'Invalid body.', ['each value in dates must be a date as YYYY-MM-DD'])
+  @ApiMessage(413, 'Body over 16 KB.', ['Request body is too large'])
   trigger(
-    @Body(validation) body: PregenRequestDto = new PregenRequestDto(),
+    @Body(strictValidation) body: PregenRequestDto = new PregenRequestDto(),
   ): Promise<EnqueuedCycle> {
     return this.pregen.enqueueManualCycle(body.dates);
   }
@@ -63,7 +51,7 @@ export class PregenAdminController {
   @ApiMessage(400, 'Invalid query.', [
     'state must be one of the following values: failed, completed, active, waiting',
   ])
-  async jobs(@Query(validation) query: ListJobsQueryDto): Promise<JobView[]> {
+  async jobs(@Query(strictValidation) query: ListJobsQueryDto): Promise<JobView[]> {
     const states = query.state ? [query.state] : LISTABLE_STATES;
     const lists = await Promise.all(
       states.map((state) => this.pregen.listJobs(state, query.limit)),

@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
 import { ScheduleModule as CronModule } from '@nestjs/schedule';
-import { AdminGuard } from '../auth/admin.guard';
+import { AuthModule } from '../auth/auth.module';
 import { AppConfig } from '../config/app-config';
 import { RefreshRequests } from '../schedule/refresh-requests';
 import { ScheduleModule } from '../schedule/schedule.module';
@@ -42,6 +42,7 @@ const DAY_S = 86_400;
       }),
     }),
     BullModule.registerQueue({ name: PREGEN_QUEUE }),
+    AuthModule,
     ScheduleModule,
     UsersModule,
   ],
@@ -52,7 +53,6 @@ const DAY_S = 86_400;
     PregenScheduler,
     CycleSummaryService,
     QueueBoard,
-    AdminGuard,
     { provide: RefreshRequests, useExisting: PregenService },
   ],
   exports: [PregenService, RefreshRequests],

@@ -6,22 +6,25 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Queue } from 'bull';
 import { FastifyInstance } from 'fastify';
-import { ADMIN_CHALLENGE, isAdminCredential } from '../auth/admin-credential';
-import { AppConfig } from '../config/app-config';
+import { ADMIN_CHALLENGE } from '../auth/admin-credential';
+import { AuthMessages, authFailure } from '../auth/auth.errors';
+import { Authenticator } from '../auth/authenticator';
+import { Principal } from '../auth/principal';
 import { PREGEN_QUEUE } from './pregen.jobs';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
 /**
- * Bull Board is a raw Fastify plugin, so Nest guards never see its requests: the admin
- * credential is checked by a hook inside the plugin's own encapsulation context.
+ * Bull Board is a raw Fastify plugin, so Nest guards never see its requests: an admin (JWT, or the
+ * static token as Bearer or as a Basic password) is checked by a hook inside the plugin's own
+ * encapsulation context.
  */
 @Injectable()
 export class QueueBoard implements OnModuleInit {
   constructor(
     private readonly host: HttpAdapterHost,
     @InjectQueue(PREGEN_QUEUE) private readonly queue: Queue,
-    private readonly config: AppConfig,
+    private readonly authenticator: Authenticator,
   ) {}
 
   onModuleInit(): void {
@@ -32,11 +35,18 @@ export class QueueBoard implements OnModuleInit {
     void fastify.register(
       async (scope) => {
         scope.addHook('onRequest', async (request, reply) => {
-          if (!isAdminCredential(request.headers.authorization, this.config.adminToken)) {
-            await reply
-              .code(401)
-              .header('www-authenticate', ADMIN_CHALLENGE)
-              .send({ message: 'Admin credential required' });
+          let principal: Principal;
+          try {
+            principal = await this.authenticator.authenticateBrowser(request.headers.authorization);
+          } catch (error) {
+            const failure = authFailure(error);
+            // Basic, so a browser asks for the password.
+            const challenge = failure.status === 401 ? { 'www-authenticate': ADMIN_CHALLENGE } : {};
+            await reply.code(failure.status).headers(challenge).send({ message: failure.message });
+            return;
+          }
+          if (principal.role !== 'admin') {
+            await reply.code(403).send({ message: AuthMessages.adminRequired });
           }
         });
         await scope.register(serverAdapter.registerPlugin());

@@ -29,8 +29,9 @@ export function parseAcceptEncoding(header: string): Encoding | null {
   const weights = new Map<string, number>();
   for (const part of header.toLowerCase().split(',')) {
     const [name, ...params] = part.trim().split(';');
-    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-    weights.set(name.trim(), q === undefined ? 1 : Number(q) || 0);
+    const q = params.map((p) => /^\s*q=(.*)$/i.exec(p)?.[1]).find((v) => v !== undefined);
+    // A malformed weight counts as 0: never send a coding the client may not accept.
+    weights.set(name.trim(), q === undefined ? 1 : Number(q.trim()) || 0);
   }
   const weightOf = (name: Encoding) => weights.get(name) ?? weights.get('*') ?? 0;
   const best = (['br', 'gzip'] as const).reduce<Encoding | null>(

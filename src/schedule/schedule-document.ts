@@ -1,13 +1,16 @@
+import {
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  COLON,
+  COMMA,
+  endOfString,
+  isWhitespace,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  QUOTE,
+} from './raw-json';
 import { CompanyId } from './schedule-key';
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
 const INSIGNIFICANT = /("[^"\\]*(?:\\.[^"\\]*)*")|[ \t\n\r]+/g;
 
 /**
@@ -34,7 +37,7 @@ export function rawArrayElements(json: string, key: string): string[] {
       i = end;
       continue;
     }
-    if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) {
+    if (isWhitespace(code)) {
       hasWhitespace ||= inTarget;
       continue;
     }
@@ -66,20 +69,6 @@ export function rawArrayElements(json: string, key: string): string[] {
     }
   }
   return elements;
-}
-
-/** Index of the quote closing the string that opens at `start`. */
-function endOfString(json: string, start: number): number {
-  for (let end = json.indexOf('"', start + 1); end !== -1; end = json.indexOf('"', end + 1)) {
-    let backslashes = 0;
-    while (json.charCodeAt(end - 1 - backslashes) === BACKSLASH) {
-      backslashes += 1;
-    }
-    if (backslashes % 2 === 0) {
-      return end;
-    }
-  }
-  throw new Error('Unterminated string in JSON text');
 }
 
 function keepStrings(_whole: string, quoted: string | undefined): string {

@@ -17,6 +17,13 @@ describe(parseScheduleQuery.name, () => {
     ).toEqual({ date: '2024-02-29', companyId: 2147483647 });
   });
 
+  it.each([undefined, ''])(
+    'should leave the company out when serviceCompanyId is %j (the token decides)',
+    (serviceCompanyId) => {
+      expect(parseScheduleQuery({ ...valid, serviceCompanyId })).toEqual({ date: '2025-12-03' });
+    },
+  );
+
   it.each([
     [{ endDate: '2025-12-03', serviceCompanyId: '59' }, QueryMessages.datesRequired],
     [{ startDate: '2025-12-03', serviceCompanyId: '59' }, QueryMessages.datesRequired],
@@ -34,8 +41,6 @@ describe(parseScheduleQuery.name, () => {
     [{ ...valid, startDate: '٢٠٢٥-١٢-٠٣', endDate: '٢٠٢٥-١٢-٠٣' }, QueryMessages.dateFormat],
     [{ ...valid, startDate: ['2025-12-03', '2025-12-03'] }, QueryMessages.dateFormat],
     [{ ...valid, endDate: '2025-12-04' }, QueryMessages.singleDay],
-    [{ startDate: '2025-12-03', endDate: '2025-12-03' }, QueryMessages.companyRequired],
-    [{ ...valid, serviceCompanyId: '' }, QueryMessages.companyRequired],
     [{ ...valid, serviceCompanyId: '../1' }, QueryMessages.companyInvalid],
     [{ ...valid, serviceCompanyId: '%2e%2e' }, QueryMessages.companyInvalid],
     [{ ...valid, serviceCompanyId: '1.5' }, QueryMessages.companyInvalid],

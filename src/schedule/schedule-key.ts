@@ -49,8 +49,14 @@ export function toCompanyId(value: unknown): CompanyId | null {
   return id <= MAX_COMPANY_ID ? (id as CompanyId) : null;
 }
 
+/** A valid query; the company may be omitted (a company's own token implies it). */
+export interface ScheduleQuery {
+  readonly companyId?: CompanyId;
+  readonly date: ScheduleDate;
+}
+
 /** Validates the legacy query; a repeated parameter arrives as an array and is rejected. */
-export function parseScheduleQuery(query: Readonly<Record<string, unknown>>): ScheduleKey {
+export function parseScheduleQuery(query: Readonly<Record<string, unknown>>): ScheduleQuery {
   const { startDate, endDate, serviceCompanyId } = query;
   if (isBlank(startDate) || isBlank(endDate)) {
     throw new ScheduleQueryError(QueryMessages.datesRequired);
@@ -62,7 +68,7 @@ export function parseScheduleQuery(query: Readonly<Record<string, unknown>>): Sc
     throw new ScheduleQueryError(QueryMessages.singleDay);
   }
   if (isBlank(serviceCompanyId)) {
-    throw new ScheduleQueryError(QueryMessages.companyRequired);
+    return { date: startDate };
   }
   const companyId = toCompanyId(serviceCompanyId);
   if (companyId === null) {

@@ -1,35 +1,18 @@
 import { InMemoryBlobStorage } from '../../test/support/in-memory-blob.storage';
 import { LocalRefreshCoordinator } from '../../test/support/local-refresh.coordinator';
 import { AppConfig, loadConfig } from '../config/app-config';
-import { validateSchedule } from '../upstream/http-upstream.client';
-import { UpstreamClient, UpstreamSchedule } from '../upstream/upstream.client';
+import { ScriptedUpstream } from '../../test/support/scripted-upstream';
 import { EMPTY_SCHEDULE } from './schedule-document';
 import { ScheduleDate } from './schedule-key';
 import { ScheduleRefreshService } from './schedule-refresh.service';
 
 const DATE = '2025-12-03' as ScheduleDate;
 
-class ScriptedUpstream extends UpstreamClient {
-  calls = 0;
-  constructor(public jobs: object[]) {
-    super();
-  }
-  async fetchSchedule(): Promise<UpstreamSchedule> {
-    this.calls += 1;
-    await new Promise((resolve) => setImmediate(resolve));
-    const text = JSON.stringify({ Result: this.jobs, Message: 'ok', IsSuccess: true });
-    return { text, companyIds: validateSchedule(text) };
-  }
-  fetchUsers(): Promise<string> {
-    return Promise.reject(new Error('not used'));
-  }
-  ping(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
 describe(ScheduleRefreshService.name, () => {
-  const config: AppConfig = loadConfig({ UPSTREAM_BASE_URL: 'http://upstream.invalid' });
+  const config: AppConfig = loadConfig({
+    UPSTREAM_BASE_URL: 'http://upstream.invalid',
+    AUTH_DISABLED: 'true',
+  });
   let storage: InMemoryBlobStorage;
   let upstream: ScriptedUpstream;
   let service: ScheduleRefreshService;

@@ -1,7 +1,10 @@
 import { BadRequestException, Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentPrincipal, Principal } from '../auth/principal';
+import { resolveCompanyId } from '../auth/tenant-access';
 import {
+  ApiAuthenticated,
   ApiJson,
   ApiMessage,
   ApiUpstreamFailures,
@@ -11,13 +14,21 @@ import {
 import { LEGACY_ENVELOPE_EXAMPLE, LEGACY_ENVELOPE_SCHEMA } from '../docs/schemas';
 import { MetricsService } from '../metrics/metrics.service';
 import { SCHEDULE_CONTENT_TYPE } from './schedule-document';
-import { parseScheduleQuery, QueryMessages, ScheduleKey, ScheduleQueryError } from './schedule-key';
+import {
+  parseScheduleQuery,
+  QueryMessages,
+  ScheduleKey,
+  ScheduleQuery,
+  ScheduleQueryError,
+} from './schedule-key';
 import { ScheduleAnswer, ScheduleService } from './schedule.service';
+import { ScheduleViews } from './schedule-views.service';
 import { isNotModified, negotiateEncoding } from './http-caching';
 import { AppConfig } from '../config/app-config';
 import { UpstreamErrorFilter } from './upstream-error.filter';
 
 @ApiTags('schedule')
+@ApiAuthenticated()
 @Controller('api/dr-schedule')
 @UseFilters(UpstreamErrorFilter)
 export class ScheduleController {
@@ -25,6 +36,7 @@ export class ScheduleController {
 
   constructor(
     private readonly schedules: ScheduleService,
+    private readonly views: ScheduleViews,
     private readonly metrics: MetricsService,
     config: AppConfig,
   ) {
@@ -36,7 +48,9 @@ export class ScheduleController {
   @ApiOperation({ summary: "One company's schedule for one day (cache first)" })
   @ApiQuery({
     name: 'serviceCompanyId',
-    required: true,
+    required: false,
+    description:
+      "Required for admins; office and technician tokens default to (and may only ask for) the token's company",
     schema: { type: 'integer', minimum: 1, maximum: 2147483647, example: 26 },
   })
   @ApiQuery({
@@ -60,12 +74,14 @@ export class ScheduleController {
     @Query() query: Record<string, unknown>,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
     const startedAt = performance.now();
-    const key = parseKey(query);
+    const { companyId, date } = parseKey(query);
+    const key: ScheduleKey = { companyId: resolveCompanyId(principal, companyId), date };
     let answer: ScheduleAnswer;
     try {
-      answer = await this.schedules.get(key);
+      answer = await this.schedules.get(key, await this.views.for(principal));
     } catch (error) {
       const seconds = (performance.now() - startedAt) / 1000;
       this.metrics.recordRequest('error', seconds);
@@ -83,7 +99,7 @@ export class ScheduleController {
       .header('etag', document.etagFor(encoding))
       .header('last-modified', document.lastModified)
       .header('cache-control', this.cacheControl)
-      .header('vary', 'Accept-Encoding')
+      .header('vary', 'Accept-Encoding, Authorization')
       .header('age', age)
       .header('x-cache', state);
     const notModified = isNotModified(request.headers, document);
@@ -95,9 +111,16 @@ export class ScheduleController {
       await reply.send(document.body);
     }
     const seconds = (performance.now() - startedAt) / 1000;
-    this.metrics.recordRequest(RESULTS[state], seconds);
+    this.metrics.recordRequest(RESULTS[state], seconds, notModified);
     request.log.info(
-      { ...key, cache: state, notModified, encoding, durationMs: Math.round(seconds * 1000) },
+      {
+        ...key,
+        role: principal.role,
+        cache: state,
+        notModified,
+        encoding,
+        durationMs: Math.round(seconds * 1000),
+      },
       'schedule served',
     );
   }
@@ -105,7 +128,7 @@ export class ScheduleController {
 
 const RESULTS = { HIT: 'hit', STALE: 'stale', MISS: 'miss' } as const;
 
-function parseKey(query: Record<string, unknown>): ScheduleKey {
+function parseKey(query: Record<string, unknown>): ScheduleQuery {
   try {
     return parseScheduleQuery(query);
   } catch (error) {

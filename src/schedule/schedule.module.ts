@@ -2,21 +2,29 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { CoordinationModule } from '../coordination/coordination.module';
 import { DocumentCache } from './document-cache';
+import { FeaturesModule } from '../features/features.module';
+import { ScheduleViews } from './schedule-views.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { ScheduleRefreshService } from './schedule-refresh.service';
 import { ScheduleController } from './schedule.controller';
 import { ScheduleService } from './schedule.service';
 
 @Module({
-  imports: [UpstreamModule, CoordinationModule],
+  imports: [UpstreamModule, CoordinationModule, FeaturesModule],
   controllers: [ScheduleController],
   providers: [
     ScheduleService,
     ScheduleRefreshService,
+    ScheduleViews,
     {
       provide: DocumentCache,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => new DocumentCache(config.cache.memoryBytes),
+      inject: [AppConfig, MetricsService],
+      useFactory: (config: AppConfig, metrics: MetricsService) => {
+        const cache = new DocumentCache(config.cache.memoryBytes);
+        metrics.observeMemoryCache(() => cache.size);
+        return cache;
+      },
     },
   ],
   exports: [ScheduleRefreshService],

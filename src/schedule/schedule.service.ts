@@ -19,6 +19,13 @@ export interface ScheduleAnswer {
   readonly state: CacheState;
 }
 
+/** A derived representation of a company's document (a technician's), cached beside it. */
+export interface DocumentView {
+  /** Names the view in cache keys: whatever changes its bytes (employee, toggles version). */
+  readonly id: string;
+  render(document: Buffer): Buffer;
+}
+
 interface Loaded {
   readonly body: Buffer;
   readonly source: DocumentSource;
@@ -26,6 +33,8 @@ interface Loaded {
 }
 
 const STALE_REQUESTS_LIMIT = 1_000;
+// A refresh that failed is asked for again after this long, however short CACHE_MAX_AGE is.
+const STALE_RETRY_MS = 60_000;
 
 /**
  * Cache-first lookup: memory, then blob storage, then one refresh of the date shared by every
@@ -53,7 +62,28 @@ export class ScheduleService {
     });
   }
 
-  async get(key: ScheduleKey): Promise<ScheduleAnswer> {
+  /** The company's document, or `view` of it; views are cached beside the document. */
+  async get(key: ScheduleKey, view?: DocumentView): Promise<ScheduleAnswer> {
+    if (!view) {
+      return this.getDocument(key);
+    }
+    const viewKey = DocumentCache.key(key.date, key.companyId, `/${view.id}`);
+    const cached = this.cache.get(viewKey);
+    if (cached) {
+      this.revalidateIfDue(viewKey, key, cached);
+      return this.stored(key, cached);
+    }
+    const generation = this.cache.generation;
+    const { document, state } = await this.getDocument(key);
+    const rendered = view.render(document.body);
+    const viewDocument =
+      state === 'MISS'
+        ? new CachedDocument(rendered, document.source)
+        : this.cache.set(viewKey, rendered, document.source, generation);
+    return { document: viewDocument, state };
+  }
+
+  private async getDocument(key: ScheduleKey): Promise<ScheduleAnswer> {
     const requestedAt = Date.now();
     const cacheKey = DocumentCache.key(key.date, key.companyId);
     const cached = this.cache.get(cacheKey);
@@ -70,10 +100,8 @@ export class ScheduleService {
       return this.fromUpstream(key, requestedAt);
     }
     if (loaded) {
-      return this.stored(
-        key,
-        this.cache.set(cacheKey, loaded.body, loaded.source, generation, loaded.sha256),
-      );
+      const { body, source, sha256 } = loaded;
+      return this.stored(key, this.cache.set(cacheKey, body, source, generation, sha256));
     }
     return this.fromUpstream(key, requestedAt);
   }
@@ -145,9 +173,9 @@ export class ScheduleService {
     };
   }
 
-  /** One queued refresh per date and stale version per max-age window, from every replica. */
+  /** One queued refresh per date and stale version per retry window, from every replica. */
   private requestRefresh(key: ScheduleKey, document: CachedDocument): void {
-    const window = Math.floor(Date.now() / this.maxAgeMs);
+    const window = Math.floor(Date.now() / Math.max(this.maxAgeMs, STALE_RETRY_MS));
     const version = `${document.source.generatedAt}-${window}`;
     if (this.staleRequested.get(key.date) === version) {
       return;

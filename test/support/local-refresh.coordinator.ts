@@ -5,16 +5,12 @@ import {
 } from '../../src/coordination/refresh-coordinator';
 import { ScheduleDate } from '../../src/schedule/schedule-key';
 
-/** Unit-test double: one replica, every claim granted unless `answerWith` scripts an outcome. */
+/** Unit-test double: one replica, every claim granted; outcomes recorded and announced. */
 export class LocalRefreshCoordinator extends RefreshCoordinator {
   readonly outcomes: RefreshOutcome[] = [];
-  answerWith: RefreshOutcome | null = null;
   private readonly listeners: ((outcome: RefreshOutcome) => void)[] = [];
 
   claim(_date: ScheduleDate, _since: number): Promise<RefreshClaim> {
-    if (this.answerWith) {
-      return Promise.resolve({ kind: 'outcome', outcome: this.answerWith });
-    }
     return Promise.resolve({
       kind: 'lease',
       lease: {

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from './services';
-import { ADMIN_TOKEN, uniqueContainer } from './test-app';
+import { ADMIN_TOKEN, NO_RATE_LIMITS, TEST_JWT_SECRET, uniqueContainer } from './test-app';
 import { waitFor } from './wait';
 
 const ROOT = join(__dirname, '..', '..');
@@ -23,7 +23,9 @@ export function serviceEnv(overrides: Record<string, string>): Record<string, st
     BLOB_CONTAINER: uniqueContainer(),
     QUEUE_PREFIX: uniqueContainer(),
     ADMIN_API_TOKEN: ADMIN_TOKEN,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
     PREGEN_ENABLED: 'false',
+    ...NO_RATE_LIMITS,
     ...overrides,
   };
 }

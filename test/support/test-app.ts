@@ -14,6 +14,11 @@ export interface TestApp {
 }
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** The HS256 key every test app and service process verifies user tokens with. */
+export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789-0123456789';
+
+/** Tests poll the API far faster than any client may: only rate-limit tests turn limits on. */
+export const NO_RATE_LIMITS = { RATE_LIMIT_PER_MINUTE: '0', ADMIN_RATE_LIMIT_PER_MINUTE: '0' };
 
 /** A unique container (and queue prefix) per app keeps suites that share Azurite and Redis apart. */
 export function uniqueContainer(): string {
@@ -30,8 +35,10 @@ export async function startTestApp(env: Record<string, string>): Promise<TestApp
     LOG_LEVEL: 'silent',
     PORT: '1',
     ADMIN_API_TOKEN: ADMIN_TOKEN,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
     PREGEN_ENABLED: 'false',
     PREGEN_BACKOFF_MS: '50',
+    ...NO_RATE_LIMITS,
     ...env,
   });
   const app = await createApp(config);

@@ -138,7 +138,7 @@ const configMap = only<unknown>('ConfigMap').object;
 const configData = configMap.data ?? {};
 const exampleSecret = (parsed.get('secret.example.yaml') ?? [])[0] as K8sObject | undefined;
 
-const appPort = loadConfig({ UPSTREAM_BASE_URL: 'http://x' }).port;
+const appPort = loadConfig({ UPSTREAM_BASE_URL: 'http://x', AUTH_DISABLED: 'true' }).port;
 const envDtoText = readFileSync(join(ROOT, 'src/config/env.dto.ts'), 'utf8');
 
 /** `NAME =`, `NAME!:`, `NAME?:` or `NAME: Type =` at the start of a line of env.dto.ts. */
@@ -256,7 +256,12 @@ describe('Kubernetes manifests', () => {
   it('should take secrets from schedule-cache-secrets under their own names, all accepted config variables', () => {
     const refs = secretRefs();
     expect(refs.map((ref) => ref.key).sort()).toEqual(
-      ['ADMIN_API_TOKEN', 'AZURE_STORAGE_CONNECTION_STRING', 'UPSTREAM_API_TOKEN'].sort(),
+      [
+        'ADMIN_API_TOKEN',
+        'AUTH_JWT_SECRET',
+        'AZURE_STORAGE_CONNECTION_STRING',
+        'UPSTREAM_API_TOKEN',
+      ].sort(),
     );
     for (const ref of refs) {
       expect(ref.secret).toBe(SECRET_NAME);
@@ -282,7 +287,7 @@ describe('Kubernetes manifests', () => {
 
   it('should pass loadConfig with the ConfigMap plus dummy and example secret values', () => {
     const dummySecrets = Object.fromEntries(
-      secretRefs().map((ref) => [ref.key, `dummy-${ref.key.toLowerCase()}-value`]),
+      secretRefs().map((ref) => [ref.key, `dummy-${ref.key.toLowerCase()}-value-long-enough`]),
     );
     const config = loadConfig(asEnv({ ...configData, ...dummySecrets }));
     expect(config.port).toBe(appPort);

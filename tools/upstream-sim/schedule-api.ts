@@ -117,7 +117,20 @@ async function answerSchedule(
       sendText(res, 200, truncated(scheduleBody(jobs)));
       return;
     case 'bad-company-id':
-      sendText(res, 200, scheduleBody(withBadCompanyId(ctx, jobs, query.date)));
+      sendText(res, 200, scheduleBody(withCompanyId(ctx, jobs, query.date, '"../1"')));
+      return;
+    case 'fractional-company-id':
+      sendText(res, 200, scheduleBody(withCompanyId(ctx, jobs, query.date, '1.5')));
+      return;
+    case 'string-company-id':
+      sendText(res, 200, scheduleBody(withCompanyId(ctx, jobs, query.date, '"12"')));
+      return;
+    case 'result-not-array':
+      sendText(
+        res,
+        200,
+        '{"Result":{"Jobs":[]},"Message":"Successfully retrieved 0 jobs","IsSuccess":true}',
+      );
       return;
     case 'huge':
       await streamHuge(res, nonEmpty(ctx, jobs, query.date), ctx.hugeBodyBytes);
@@ -146,11 +159,20 @@ function nonEmpty(ctx: ApiContext, jobs: JobEntry[], date: string): JobEntry[] {
   return jobs.length > 0 ? jobs : [ctx.dataset.anyJob(date)];
 }
 
-function withBadCompanyId(ctx: ApiContext, jobs: JobEntry[], date: string): JobEntry[] {
+/** One job in the middle gets `literal` (raw JSON) as its ServiceCompanyId. */
+function withCompanyId(
+  ctx: ApiContext,
+  jobs: JobEntry[],
+  date: string,
+  literal: string,
+): JobEntry[] {
   const result = nonEmpty(ctx, jobs, date);
   const victim = Math.floor(result.length / 2);
   // Only jobs have a ServiceCompanyId key, once each, so the first match is the job's own.
-  const text = result[victim].text.replace(/"ServiceCompanyId":\d+/, '"ServiceCompanyId":"../1"');
+  const text = result[victim].text.replace(
+    /"ServiceCompanyId":\d+/,
+    `"ServiceCompanyId":${literal}`,
+  );
   result[victim] = { ...result[victim], text };
   return result;
 }

@@ -5,6 +5,9 @@ export const FAULT_MODES = [
   'invalid-json',
   'not-success',
   'bad-company-id',
+  'fractional-company-id',
+  'string-company-id',
+  'result-not-array',
   'huge',
 ] as const;
 

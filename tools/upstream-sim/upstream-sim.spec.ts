@@ -239,15 +239,28 @@ describe('createUpstreamSim', () => {
       );
     });
 
-    it('should slip one job with ServiceCompanyId "../1" in bad-company-id mode', async () => {
-      sim.setFault('bad-company-id');
+    it.each([
+      ['bad-company-id', '../1'],
+      ['fractional-company-id', 1.5],
+      ['string-company-id', '12'],
+    ] as const)('should slip one job in %s mode with ServiceCompanyId %j', async (mode, id) => {
+      sim.setFault(mode);
 
       const body = await getEnvelope(scheduleUrl(sim, DATE));
-      const bad = (body.Result ?? []).filter((job) => job.ServiceCompanyId === '../1');
+      const bad = (body.Result ?? []).filter((job) => job.ServiceCompanyId === id);
 
       expect(body.IsSuccess).toBe(true);
       expect(bad).toHaveLength(1);
       expect(body.Result).toHaveLength(sim.jobsFor(DATE).length);
+    });
+
+    it('should answer a Result that is an object in result-not-array mode', async () => {
+      sim.setFault('result-not-array');
+
+      const body = (await (await fetch(scheduleUrl(sim, DATE))).json()) as Record<string, unknown>;
+
+      expect(body.IsSuccess).toBe(true);
+      expect(body.Result).toEqual({ Jobs: [] });
     });
 
     it('should stream a body of at least 50 MB without Content-Length in huge mode', async () => {

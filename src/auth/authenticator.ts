@@ -1,0 +1,56 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { isAdminCredential, isAdminToken } from './admin-credential';
+import { AuthenticationError, AuthMessages } from './auth.errors';
+import { Principal } from './principal';
+import { TokenVerifier } from './token-verifier';
+
+const STATIC_ADMIN: Principal = { role: 'admin', subject: 'admin-api-token' };
+const AUTH_OFF_ADMIN: Principal = { role: 'admin', subject: 'auth-disabled' };
+const BEARER = /^Bearer +(\S+)$/i;
+
+/** Who is calling, from an Authorization header: a JWT, the static admin token, or nobody. */
+@Injectable()
+export class Authenticator implements OnApplicationBootstrap {
+  private readonly logger = new Logger(Authenticator.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly verifier: TokenVerifier,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.auth.disabled) {
+      this.logger.warn(
+        'AUTH_DISABLED=true: authentication is OFF, every caller is treated as admin and can read every company',
+      );
+    }
+  }
+
+  /** The API: `Bearer <JWT>` or `Bearer <ADMIN_API_TOKEN>`. */
+  async authenticate(header: string | undefined): Promise<Principal> {
+    if (this.config.auth.disabled) {
+      return AUTH_OFF_ADMIN;
+    }
+    const trimmed = header?.trim() ?? '';
+    if (trimmed === '') {
+      throw new AuthenticationError(AuthMessages.missing, 'missing');
+    }
+    const token = BEARER.exec(trimmed)?.[1];
+    if (token === undefined) {
+      throw new AuthenticationError(AuthMessages.notBearer, 'invalid');
+    }
+    if (isAdminToken(token, this.config.adminToken)) {
+      return STATIC_ADMIN;
+    }
+    return await this.verifier.verify(token);
+  }
+
+  /** The queue UI also takes the static token as a Basic password, so a browser can log in. */
+  async authenticateBrowser(header: string | undefined): Promise<Principal> {
+    if (isAdminCredential(header, this.config.adminToken)) {
+      return STATIC_ADMIN;
+    }
+    return await this.authenticate(header);
+  }
+}

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../auth/principal';
+import { FeatureTogglesService } from '../features/feature-toggles.service';
+import { DocumentView } from './schedule.service';
+import { technicianView } from './technician-view';
+
+/** What a caller may see of a company's document: all of it, or a technician's view. */
+@Injectable()
+export class ScheduleViews {
+  constructor(private readonly toggles: FeatureTogglesService) {}
+
+  async for(principal: Principal): Promise<DocumentView | undefined> {
+    if (principal.role !== 'technician') {
+      return undefined;
+    }
+    const { employeeId, companyId } = principal;
+    const { toggles, version } = await this.toggles.get(companyId);
+    return {
+      // A toggles change gives new views; old ones age out of the LRU.
+      id: `technician/${employeeId}/${version}`,
+      render: (document) => technicianView(document, employeeId, toggles).body,
+    };
+  }
+}

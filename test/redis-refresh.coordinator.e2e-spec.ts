@@ -1,0 +1,81 @@
+import { Redis } from 'ioredis';
+import { loadConfig } from '../src/config/app-config';
+import { RedisRefreshCoordinator } from '../src/coordination/redis-refresh.coordinator';
+import { RefreshOutcome } from '../src/coordination/refresh-coordinator';
+import { DateRefreshResult } from '../src/schedule/schedule-refresh.service';
+import { ScheduleDate } from '../src/schedule/schedule-key';
+import { uniqueContainer } from './support/test-app';
+
+const DATE = '2026-05-01' as ScheduleDate;
+
+function outcome(finishedAt = Date.now()): RefreshOutcome {
+  const result = { date: DATE, companies: 3, written: 3 } as unknown as DateRefreshResult;
+  return { date: DATE, finishedAt, result };
+}
+
+describe(RedisRefreshCoordinator.name, () => {
+  const redisUrl = process.env.TEST_REDIS_URL ?? '';
+  let prefix: string;
+  let replicas: RedisRefreshCoordinator[];
+  let redis: Redis;
+
+  beforeEach(() => {
+    prefix = uniqueContainer();
+    const config = loadConfig({
+      UPSTREAM_BASE_URL: 'http://upstream.invalid',
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+    });
+    replicas = [new RedisRefreshCoordinator(config), new RedisRefreshCoordinator(config)];
+    redis = new Redis(redisUrl);
+  });
+
+  afterEach(async () => {
+    await Promise.all(replicas.map((replica) => replica.onApplicationShutdown()));
+    redis.disconnect();
+  });
+
+  it("should hand the holder's outcome to a waiting replica and tell every listener", async () => {
+    const [a, b] = replicas;
+    const heardByB: RefreshOutcome[] = [];
+    b.onOutcome((heard) => heardByB.push(heard));
+    const first = await a.claim(DATE, Date.now());
+    expect(first.kind).toBe('lease');
+
+    const waiting = b.claim(DATE, Date.now());
+    const published = outcome();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    if (first.kind === 'lease') {
+      await first.lease.release(published);
+    }
+
+    expect(await waiting).toEqual({ kind: 'outcome', outcome: published });
+    expect(heardByB).toEqual([published]);
+    expect(await redis.exists(`${prefix}:refresh-lock:${DATE}`)).toBe(0);
+  });
+
+  it('should reuse an outcome that finished after `since`, and lease again for a later `since`', async () => {
+    const [a, b] = replicas;
+    const first = await a.claim(DATE, Date.now());
+    const published = outcome();
+    if (first.kind === 'lease') {
+      await first.lease.release(published);
+    }
+
+    const reused = await b.claim(DATE, published.finishedAt - 1_000);
+    const fresh = await b.claim(DATE, published.finishedAt + 1);
+
+    expect(reused).toEqual({ kind: 'outcome', outcome: published });
+    expect(fresh.kind).toBe('lease');
+  });
+
+  it('should take over when the holder vanished without an outcome', async () => {
+    // A holder that died: its lease expires and nobody publishes.
+    await redis.set(`${prefix}:refresh-lock:${DATE}`, 'dead-holder', 'PX', 400);
+
+    const claim = await replicas[1].claim(DATE, Date.now());
+
+    expect(claim.kind).toBe('lease');
+    expect(await redis.get(`${prefix}:refresh-lock:${DATE}`)).not.toBe('dead-holder');
+  });
+});

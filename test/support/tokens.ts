@@ -1,0 +1,18 @@
+import { DevTokenClaims, MintOptions, mintToken } from '../../tools/dev-token/mint';
+import { ADMIN_TOKEN, TEST_JWT_SECRET } from './test-app';
+
+/** An Authorization header for a token. */
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** The static ADMIN_API_TOKEN every test app is configured with. */
+export const ADMIN_HEADERS = bearer(ADMIN_TOKEN);
+
+/** A user token signed with the test apps' AUTH_JWT_SECRET (or the given secret). */
+export function testToken(
+  claims: DevTokenClaims,
+  { secret = TEST_JWT_SECRET, ...options }: MintOptions & { secret?: string } = {},
+): Promise<string> {
+  return mintToken(secret, claims, options);
+}
