@@ -19,6 +19,8 @@
  * - BENCH_MEMORY_PASSES      round-robin passes over them (2)
  * - BENCH_MEMORY_CACHE_MB    CACHE_MEMORY_MB of that service (unset: the service's default)
  * - BENCH_LOG_LEVEL          the services' LOG_LEVEL (warn: no log line per request)
+ * - BENCH_RATE_LIMIT_PER_MINUTE  the services' RATE_LIMIT_PER_MINUTE (0: off; set it high,
+ *   e.g. 100000000, to measure what the limiter costs per request)
  * - BENCH_REQUIRE_GOALS=1    also exit 1 when a goal is missed (default: only on errors)
  *
  * The document: the simulated company and date whose answer is closest to 100 KB, fetched from
@@ -90,6 +92,8 @@ interface Config {
   /** CACHE_MEMORY_MB of the memory scenario's service; null: the service's default. */
   memoryCacheMb: number | null;
   logLevel: string;
+  /** The services' RATE_LIMIT_PER_MINUTE (0 = off). */
+  rateLimitPerMinute: number;
   requireGoals: boolean;
   write: boolean;
 }
@@ -306,6 +310,9 @@ class Bench {
       PREGEN_ENABLED: 'false',
       SCHEDULE_TIMEZONE: 'UTC',
       LOG_LEVEL: this.config.logLevel,
+      // One load generator is one client: a per-client limit would answer most requests 429.
+      RATE_LIMIT_PER_MINUTE: String(this.config.rateLimitPerMinute),
+      ADMIN_RATE_LIMIT_PER_MINUTE: '0',
       ...extra,
     };
   }
@@ -1182,7 +1189,8 @@ function reportText(config: Config, report: Report, machine: string[]): string {
     ...machine,
     `- load: autocannon in the benchmark process, ${config.connections} connections, keep-alive; ` +
       `${config.warmupS} s warm-up then ${config.durationS} s measured per run; ` +
-      `services LOG_LEVEL=${config.logLevel}`,
+      `services LOG_LEVEL=${config.logLevel}, RATE_LIMIT_PER_MINUTE=${config.rateLimitPerMinute}` +
+      (config.rateLimitPerMinute === 0 ? ' (rate limiting off)' : ''),
     '- Redis, Azurite (in memory), the services and the bare baselines run as their own ' +
       'processes; the simulated legacy API runs inside the benchmark process',
     '',
@@ -1258,6 +1266,7 @@ function readConfig(env: NodeJS.ProcessEnv, argv: string[]): Config {
       ? Math.round(num('BENCH_MEMORY_CACHE_MB', CACHE_MEMORY_MB_DEFAULT, 1))
       : null,
     logLevel: env.BENCH_LOG_LEVEL?.trim() || 'warn',
+    rateLimitPerMinute: Math.round(num('BENCH_RATE_LIMIT_PER_MINUTE', 0, 0)),
     requireGoals: env.BENCH_REQUIRE_GOALS === '1',
     write: argv.includes('--write'),
   };
