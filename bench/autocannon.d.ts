@@ -1,4 +1,4 @@
-// Minimal typings for the parts of autocannon@8's programmatic API used by bench/platform.ts.
+// Minimal typings for the parts of autocannon@8's programmatic API used by bench/*.ts.
 // autocannon ships no types and @types/autocannon is not a dependency of this project.
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
@@ -13,6 +13,10 @@ declare module 'autocannon' {
       /** Per-request timeout, seconds. */
       timeout?: number;
       title?: string;
+      method?: string;
+      headers?: Record<string, string>;
+      /** Requests per second over all connections (fixed-rate mode). */
+      overallRate?: number;
     }
 
     interface Histogram {
@@ -37,11 +41,17 @@ declare module 'autocannon' {
       non2xx: number;
       resets: number;
       mismatches: number;
+      '1xx': number;
+      '2xx': number;
+      '3xx': number;
+      '4xx': number;
+      '5xx': number;
+      statusCodeStats: Record<string, { count: number }>;
       /** Latency in milliseconds. */
       latency: Histogram & { totalCount: number };
       /** Requests per second (per-second samples); total = completed requests. */
       requests: Histogram & { total: number; sent: number };
-      /** Bytes per second (per-second samples); total = bytes received. */
+      /** Bytes per second (per-second samples); total = bytes received, headers included. */
       throughput: Histogram & { total: number };
     }
   }

@@ -30,8 +30,10 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import type { FastifyReply } from 'fastify';
+
+import { load } from './support/load';
 
 const SERVER_KINDS = ['bare', 'nest-fastify', 'nest-express', 'nest-express-send'] as const;
 type ServerKind = (typeof SERVER_KINDS)[number];
@@ -433,18 +435,6 @@ function requestUsage(child: ChildProcess): Promise<Usage> {
   });
 }
 
-function load(url: string, durationS: number): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections: CONNECTIONS, duration: durationS }, (err, result) => {
-      if (err) {
-        reject(err);
-      } else {
-        resolve(result);
-      }
-    });
-  });
-}
-
 function parseDurationS(raw: string | undefined): number {
   if (raw === undefined || raw.trim() === '') {
     return DEFAULT_DURATION_S;
@@ -562,13 +552,13 @@ async function runParent(): Promise<void> {
       const url = `http://${HOST}:${port}${PATH}`;
       verified.push(await verifyServer(kind, url, body));
       process.stderr.write(`[bench] ${kind}: warm-up ${WARMUP_S} s\n`);
-      await load(url, WARMUP_S);
+      await load({ url, connections: CONNECTIONS, duration: WARMUP_S });
       process.stderr.write(`[bench] ${kind}: measuring ${durationS} s\n`);
       const serverBefore = await requestUsage(child);
       const loadCpuBefore = process.cpuUsage();
       const machineBefore = machineBusyUs();
       const wallBefore = performance.now();
-      const result = await load(url, durationS);
+      const result = await load({ url, connections: CONNECTIONS, duration: durationS });
       const wallUs = (performance.now() - wallBefore) * 1000;
       const loadCpu = process.cpuUsage(loadCpuBefore);
       const machineAfter = machineBusyUs();

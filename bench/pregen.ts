@@ -25,16 +25,38 @@
  * Exit code: 0 when every cycle completed with exactly one upstream call per date, 1 otherwise
  * (and when BENCH_REQUIRE_TARGETS=1 and a target is missed), 130 on SIGINT/SIGTERM.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import { join } from 'node:path';
 
-import { azuriteConnectionString, canConnect, freePort } from '../test/support/services';
+import { azuriteConnectionString } from '../test/support/services';
+import { postJson, request, requestJson } from './support/http';
+import {
+  HOST,
+  isExiting,
+  log,
+  ROOT,
+  runBench,
+  SERVICE_MAIN,
+  setBudget,
+  sleep,
+  spawnNode,
+  startAzurite,
+  startRedis,
+  startService,
+  stopTracked,
+  waitFor,
+  type Child,
+  type Stoppable,
+} from './support/processes';
+import {
+  machineBusySeconds,
+  procCpuSeconds,
+  procStatusBytes,
+  RssSampler,
+} from './support/proc-stats';
 
-const HOST = '127.0.0.1';
 const DAYS = 7;
 const DEFAULT_COMPANIES = [100, 1000];
 const DEFAULT_LATENCY = { min: 2000, max: 5000 };
@@ -44,14 +66,10 @@ const PER_RUN_SLACK_S = 300;
 const TARGET_S: Readonly<Record<number, number>> = { 100: 10, 1000: 30 };
 
 const ADMIN_TOKEN = `bench-${randomBytes(12).toString('hex')}`;
-const START_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 15_000;
 const WARM_REQUEST_TIMEOUT_MS = 180_000;
-const CONTROL_TIMEOUT_MS = 10_000;
 const POLL_INTERVAL_MS = 100;
 const POLL_REQUEST_TIMEOUT_MS = 10_000;
 const RSS_SAMPLE_MS = 200;
-const OUTPUT_TAIL_BYTES = 64 * 1024;
 const MIB = 1024 * 1024;
 
 /** Service settings the caller may override through the environment. */
@@ -70,205 +88,7 @@ const SERVICE_DEFAULTS: Readonly<Record<(typeof SERVICE_PASS_THROUGH)[number], s
   UPSTREAM_TIMEOUT_MS: '30000',
 };
 
-// ---------------------------------------------------------------------------------------------
-// Paths
-// ---------------------------------------------------------------------------------------------
-
-/** The package root: the first ancestor of this file with node_modules/.bin/azurite-blob. */
-function findRoot(): string {
-  for (let dir = __dirname; ; dir = join(dir, '..')) {
-    if (existsSync(join(dir, 'node_modules', '.bin', 'azurite-blob'))) {
-      return dir;
-    }
-    if (join(dir, '..') === dir) {
-      throw new Error(`no node_modules/.bin/azurite-blob above ${__dirname}: run npm install`);
-    }
-  }
-}
-
-const ROOT = findRoot();
-const SERVICE_MAIN = join(ROOT, 'dist', 'main.js');
 const SIM_MAIN = join(ROOT, 'dist-tools', 'tools', 'upstream-sim', 'main.js');
-
-// ---------------------------------------------------------------------------------------------
-// Processes: everything started is registered, so it is stopped on every way out.
-// ---------------------------------------------------------------------------------------------
-
-interface Stoppable {
-  readonly name: string;
-  readonly pid: number;
-  stop(): Promise<void>;
-}
-
-const running = new Set<Stoppable>();
-/** Set once the benchmark is on its way out: nothing new is started. */
-let exiting = false;
-
-function track<T extends Stoppable>(service: T): T {
-  running.add(service);
-  return service;
-}
-
-async function stopTracked(service: Stoppable): Promise<void> {
-  try {
-    await service.stop();
-  } catch (error) {
-    log(`${service.name}: stop failed: ${String(error)}`);
-  } finally {
-    running.delete(service);
-  }
-}
-
-/** Stops everything still running, newest first. */
-async function stopAll(): Promise<void> {
-  for (const service of [...running].reverse()) {
-    await stopTracked(service);
-  }
-}
-
-/** Last resort on process exit: nothing we started may outlive us. */
-function killAllNow(): void {
-  for (const { pid } of running) {
-    // pid 0 (a failed spawn) would mean "the whole process group".
-    if (pid <= 0) {
-      continue;
-    }
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
-/** A child process whose output is kept (its tail) for error reports. */
-class Child implements Stoppable {
-  private output = '';
-  private readonly exited: Promise<void>;
-
-  constructor(
-    readonly name: string,
-    private readonly child: ChildProcess,
-  ) {
-    const keep = (chunk: Buffer): void => {
-      this.output = (this.output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_BYTES);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    child.on('error', (error) => keep(Buffer.from(`\n[spawn error] ${error.message}\n`)));
-  }
-
-  get pid(): number {
-    return this.child.pid ?? 0;
-  }
-
-  get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  get exitDescription(): string {
-    return `exit code ${String(this.child.exitCode)}, signal ${String(this.child.signalCode)}`;
-  }
-
-  get outputTail(): string {
-    return this.output;
-  }
-
-  /** Output lines (non-empty) so far. */
-  lines(): string[] {
-    return this.output.split('\n').filter((line) => line.trim() !== '');
-  }
-
-  async stop(): Promise<void> {
-    if (!this.alive) {
-      return;
-    }
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-/** Refuses to start anything once the benchmark is stopping (Ctrl-C, budget, error). */
-function spawnTracked(
-  name: string,
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Child {
-  if (exiting) {
-    throw new Error(`stopping: ${name} not started`);
-  }
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return track(new Child(name, child));
-}
-
-function spawnNode(name: string, script: string, env: NodeJS.ProcessEnv): Child {
-  // process.execPath: the Node 24 running this benchmark (the `node` devDependency).
-  return spawnTracked(name, process.execPath, [script], env);
-}
-
-/**
- * Debian's redis-server, no persistence. Not test/support's startRedis: that one registers the
- * child only once it listens, and a Ctrl-C in between would leave it running.
- */
-async function startRedis(): Promise<Child & { port: number }> {
-  if (spawnSync('redis-server', ['--version']).error) {
-    throw new Error('redis-server is not installed: run scripts/test.sh, which installs it');
-  }
-  const port = await freePort();
-  const redis = Object.assign(
-    spawnTracked('redis', 'redis-server', [
-      '--port',
-      String(port),
-      '--bind',
-      HOST,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ]),
-    { port },
-  );
-  await waitFor('redis', redis, () => canConnect(port));
-  return redis;
-}
-
-/** Azurite (blob only, in memory). test/support's startAzurite finds its binary relative to
- *  its own source folder, which is wrong once compiled into dist-tools/. */
-async function startAzurite(): Promise<Child & { port: number }> {
-  const port = await freePort();
-  const azurite = Object.assign(
-    spawnTracked(
-      'azurite',
-      join(ROOT, 'node_modules', '.bin', 'azurite-blob'),
-      [
-        '--blobHost',
-        HOST,
-        '--blobPort',
-        String(port),
-        '--inMemoryPersistence',
-        '--skipApiVersionCheck',
-        '--loose',
-        '--disableTelemetry',
-        '--silent',
-      ],
-      // Its shebang resolves `node` on PATH: put Node 24 (the devDependency) first.
-      { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
-    ),
-    { port },
-  );
-  await waitFor(
-    'azurite',
-    azurite,
-    // Any HTTP answer will do (an unsigned request gets 403): it is listening.
-    async () =>
-      (await request(`http://${HOST}:${port}/devstoreaccount1?comp=list`, {}, 2_000)).status > 0,
-  );
-  return azurite;
-}
 
 /** The simulator in its own process, with zero latency until warmed up. */
 async function startSim(companies: number): Promise<Child & { url: string }> {
@@ -288,87 +108,6 @@ async function startSim(companies: number): Promise<Child & { url: string }> {
     return Promise.resolve(url !== undefined);
   });
   return Object.assign(sim, { url: url ?? '' });
-}
-
-async function startService(env: Record<string, string>): Promise<Child & { url: string }> {
-  const port = await freePort();
-  const service = spawnNode('service', SERVICE_MAIN, {
-    ...process.env,
-    ...env,
-    PORT: String(port),
-  });
-  const url = `http://${HOST}:${port}`;
-  await waitFor('service', service, async () => (await fetchOk(`${url}/health/ready`)) !== null);
-  return Object.assign(service, { url });
-}
-
-async function waitFor(name: string, child: Child, ready: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (!child.alive) {
-      throw new Error(
-        `${name} exited while starting (${child.exitDescription}):\n${child.outputTail}`,
-      );
-    }
-    if (await ready().catch(() => false)) {
-      return;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`${name} not ready after ${START_TIMEOUT_MS} ms:\n${child.outputTail}`);
-    }
-    await sleep(100);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTTP
-// ---------------------------------------------------------------------------------------------
-
-interface HttpAnswer {
-  status: number;
-  text: string;
-}
-
-async function request(url: string, init: RequestInit, timeoutMs: number): Promise<HttpAnswer> {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  return { status: response.status, text: await response.text() };
-}
-
-/** The body of a 2xx answer, or null for anything else (including a refused connection). */
-async function fetchOk(url: string): Promise<string | null> {
-  try {
-    const answer = await request(url, {}, 2_000);
-    return answer.status >= 200 && answer.status < 300 ? answer.text : null;
-  } catch {
-    return null;
-  }
-}
-
-async function requestJson(
-  url: string,
-  init: RequestInit,
-  expectedStatus: number,
-  timeoutMs = CONTROL_TIMEOUT_MS,
-): Promise<unknown> {
-  const answer = await request(url, init, timeoutMs);
-  if (answer.status !== expectedStatus) {
-    throw new Error(
-      `${init.method ?? 'GET'} ${url}: HTTP ${answer.status} (expected ${expectedStatus}): ${answer.text.slice(0, 500)}`,
-    );
-  }
-  return JSON.parse(answer.text) as unknown;
-}
-
-function postJson(url: string, body: unknown, expectedStatus = 200): Promise<unknown> {
-  return requestJson(
-    url,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    },
-    expectedStatus,
-  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -518,58 +257,6 @@ function parseSimCalls(body: unknown): SimCalls {
 }
 
 // ---------------------------------------------------------------------------------------------
-// /proc: memory and CPU time of a process
-// ---------------------------------------------------------------------------------------------
-
-/** A `kB` line of /proc/<pid>/status (VmRSS, VmHWM) in bytes; null when unreadable. */
-async function procStatusBytes(pid: number, key: 'VmRSS' | 'VmHWM'): Promise<number | null> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-/** User + system CPU seconds of a process so far (USER_HZ = 100); null when unreadable. */
-async function procCpuSeconds(pid: number): Promise<number | null> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may contain spaces: fields after it start past the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 here (0-based: 11, 12).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-
-/** Samples a process's VmRSS every RSS_SAMPLE_MS until stopped. */
-class RssSampler {
-  private max = 0;
-  private samples = 0;
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(private readonly pid: number) {
-    this.timer = setInterval(() => void this.sample(), RSS_SAMPLE_MS);
-  }
-
-  private async sample(): Promise<void> {
-    const rss = await procStatusBytes(this.pid, 'VmRSS');
-    if (rss !== null) {
-      this.max = Math.max(this.max, rss);
-      this.samples++;
-    }
-  }
-
-  stop(): { maxBytes: number; samples: number } {
-    clearInterval(this.timer);
-    return { maxBytes: this.max, samples: this.samples };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // One run: one company count
 // ---------------------------------------------------------------------------------------------
 
@@ -649,7 +336,7 @@ async function pollCycle(
   const expected = new Set(cycle.jobs.map((job) => job.id));
   const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
   for (;;) {
-    if (exiting) {
+    if (isExiting()) {
       throw new Error('stopping');
     }
     if (!service.alive) {
@@ -674,7 +361,7 @@ async function pollCycle(
       }
     } catch (error) {
       // A busy service may answer a poll late or not at all; the deadline bounds the wait.
-      if (!exiting && error instanceof Error && error.name !== 'TimeoutError') {
+      if (!isExiting() && error instanceof Error && error.name !== 'TimeoutError') {
         log(`poll: ${error.message}`);
       }
     }
@@ -761,7 +448,7 @@ async function runOnce(companies: number, config: BenchConfig): Promise<RunResul
     };
     const cpuBefore = await cpuOf(pids);
     const machineBefore = await machineBusySeconds();
-    sampler = new RssSampler(service.pid);
+    sampler = new RssSampler(service.pid, RSS_SAMPLE_MS);
 
     log(`${companies} companies: POST /api/admin/pregen`);
     const trigger = Date.now();
@@ -847,24 +534,6 @@ async function runOnce(companies: number, config: BenchConfig): Promise<RunResul
     }
   }
   return result;
-}
-
-/**
- * Busy CPU seconds of the whole machine so far (aggregate line of /proc/stat, USER_HZ = 100):
- * everything but idle, iowait and steal. null where unreadable.
- */
-async function machineBusySeconds(): Promise<number | null> {
-  try {
-    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
-    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
-    if (ticks.length < 7 || ticks.some((t) => !Number.isFinite(t))) {
-      return null;
-    }
-    const [user, nice, system, , , irq, softirq] = ticks;
-    return (user + nice + system + irq + softirq) / 100;
-  } catch {
-    return null;
-  }
 }
 
 async function cpuOf(pids: Record<string, number>): Promise<Record<string, number | null>> {
@@ -1055,28 +724,6 @@ function sum(values: number[]): number {
   return values.reduce((total, value) => total + value, 0);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function log(message: string): void {
-  process.stderr.write(`[bench:pregen ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function exitAfterCleanup(code: number, reason: string): void {
-  if (exiting) {
-    return;
-  }
-  exiting = true;
-  log(`${reason}: stopping everything started`);
-  // Bounded: each stop escalates to SIGKILL; this is the backstop for all of them.
-  setTimeout(() => {
-    killAllNow();
-    process.exit(code);
-  }, STOP_TIMEOUT_MS * 2).unref();
-  void stopAll().finally(() => process.exit(code));
-}
-
 async function main(): Promise<number> {
   const config = readConfig(process.env);
   for (const file of [SERVICE_MAIN, SIM_MAIN]) {
@@ -1086,20 +733,7 @@ async function main(): Promise<number> {
   }
   const budgetS =
     config.companies.length * config.repeat * (config.cycleTimeoutS + PER_RUN_SLACK_S);
-  setTimeout(
-    () => exitAfterCleanup(1, `benchmark exceeded its ${budgetS} s budget`),
-    budgetS * 1000,
-  ).unref();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (exiting) {
-        // A second Ctrl-C: no more waiting.
-        killAllNow();
-        process.exit(130);
-      }
-      exitAfterCleanup(130, signal);
-    });
-  }
+  setBudget(budgetS);
 
   const cpus = os.cpus();
   const settings = SERVICE_PASS_THROUGH.map((name) => `${name}=${config.service[name]}`).join(' ');
@@ -1117,7 +751,7 @@ async function main(): Promise<number> {
 
   const runs: RunResult[] = [];
   for (const companies of config.companies.flatMap((n) => Array<number>(config.repeat).fill(n))) {
-    if (exiting) {
+    if (isExiting()) {
       break;
     }
     const run = await runOnce(companies, config);
@@ -1145,15 +779,4 @@ async function main(): Promise<number> {
   return failed || (config.requireTargets && missed) ? 1 : 0;
 }
 
-process.on('exit', killAllNow);
-
-main().then(
-  async (code) => {
-    await stopAll();
-    process.exit(code);
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    exitAfterCleanup(1, 'error');
-  },
-);
+runBench(main);
