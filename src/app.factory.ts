@@ -7,7 +7,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { setupOpenApi } from './docs/openapi';
 import { securityHeaders } from './http/security-headers';
-import { createLogger, PinoNestLogger } from './logging/logger';
+import { createLogger, lazyChildLogger, PinoNestLogger } from './logging/logger';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 // Only admin calls take a body (at most 62 dates, seven toggles); Fastify answers 413 above it.
@@ -22,6 +22,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     trustProxy: config.http.trustProxy,
     // One line per request is ours (company, date, source, duration), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     // An incoming X-Request-Id is kept when it is sane, so logs join across services.
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers['x-request-id'];
@@ -31,14 +32,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
   });
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (request, reply, done) => {
-      void reply.header('x-request-id', request.id);
-      done();
-    })
-    .addHook('onRequest', securityHeaders);
+  app.getHttpAdapter().getInstance().addHook('onRequest', securityHeaders);
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.http.corsOrigins,

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * True when an Authorization header carries the admin token, as `Bearer <token>` (automation)
@@ -25,9 +25,22 @@ export function isAdminToken(presented: string, token: string | undefined): bool
 }
 
 // Compare digests so neither the length nor a prefix of the token leaks through timing.
-function sameSecret(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
+function sameSecret(presented: string, configured: string): boolean {
+  return timingSafeEqual(digest(presented), configuredDigest(configured));
+}
+
+// crypto.hash: one call, no Hash object per request.
+const digest = (s: string): Buffer => hash('sha256', s, 'buffer');
+
+// The configured token's digest is computed once, not on every request.
+const configuredDigests = new Map<string, Buffer>();
+function configuredDigest(token: string): Buffer {
+  let known = configuredDigests.get(token);
+  if (!known) {
+    known = digest(token);
+    configuredDigests.set(token, known);
+  }
+  return known;
 }
 
 export const ADMIN_CHALLENGE = 'Basic realm="schedule-cache admin", charset="UTF-8"';

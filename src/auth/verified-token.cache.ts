@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Principal } from './principal';
 
 interface Entry {
@@ -59,5 +59,5 @@ export class VerifiedTokenCache {
 }
 
 function digest(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('base64');
+  return hash('sha256', token, 'base64');
 }

@@ -1,29 +1,58 @@
 import { onRequestHookHandler } from 'fastify';
 import helmet from 'helmet';
+import { IncomingMessage, ServerResponse } from 'node:http';
 
 // HTML pages (Swagger UI, Bull Board) and their assets; everything else answers JSON.
 const PAGE = /^\/(docs|admin\/queues)(\/|\?|$)/;
 
-// Built once: helmet compiles its options, which would cost a few µs on every hit.
-const forJson = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-  },
-  // The domain's owner decides for sibling hosts, not this service.
-  strictTransportSecurity: { includeSubDomains: false },
-});
+type Headers = Record<string, string>;
+
+/** The headers a helmet middleware sets: they depend on its options only, so they are made once. */
+function headersOf(middleware: ReturnType<typeof helmet>): Headers {
+  const headers: Headers = {};
+  const response = {
+    setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+  };
+  middleware({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
+  return headers;
+}
+
+// Running helmet's middleware chain on every request cost ~5 % of a cache hit. JSON answers
+// get the headers that matter to an API; the rest of helmet's set only concerns HTML documents.
+const forJson = headersOf(
+  helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    // The domain's owner decides for sibling hosts, not this service.
+    strictTransportSecurity: { includeSubDomains: false },
+    crossOriginOpenerPolicy: false,
+    originAgentCluster: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  }),
+);
 
 // Helmet's default policy: the pages' own scripts, inline styles, Bull Board's web fonts.
 // Not upgrade-insecure-requests: the pages must load over a plain-HTTP port-forward too.
-const forPages = helmet({
-  contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
-  strictTransportSecurity: { includeSubDomains: false },
-});
+const forPages = headersOf(
+  helmet({
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    strictTransportSecurity: { includeSubDomains: false },
+  }),
+);
 
-/** Helmet's security headers on every answer, with a Content-Security-Policy fit for each. */
+/**
+ * Every answer's fixed headers in one hook: X-Request-Id, and helmet's security headers with a
+ * Content-Security-Policy fit for pages or JSON.
+ */
 export const securityHeaders: onRequestHookHandler = (request, reply, done) => {
-  (PAGE.test(request.url) ? forPages : forJson)(request.raw, reply.raw, (error?: unknown) =>
-    done(error as Error | undefined),
-  );
+  void reply
+    .headers(PAGE.test(request.url) ? forPages : forJson)
+    .header('x-request-id', request.id);
+  done();
 };

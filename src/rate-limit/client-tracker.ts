@@ -1,5 +1,5 @@
 import { normalizeIp } from '@nestjs/throttler';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Whom a request counts against: its credential when it sends one (many clients share an
@@ -10,7 +10,5 @@ export function clientTracker(request: {
   ip: string;
 }): string {
   const credential = request.headers.authorization;
-  return credential
-    ? `auth:${createHash('sha256').update(credential, 'utf8').digest('hex')}`
-    : `ip:${normalizeIp(request.ip)}`;
+  return credential ? `auth:${hash('sha256', credential, 'hex')}` : `ip:${normalizeIp(request.ip)}`;
 }
