@@ -117,6 +117,10 @@ export class ScheduleService {
 
   /** Concurrent requests for a document not in memory share one read (per cache generation). */
   private loadOnce(loadKey: string, key: ScheduleKey): Promise<Loaded | null> {
+    if (!this.cache.enabled) {
+      // CACHE_MEMORY_MB=0 means every request reads storage (the benchmark's naive baseline).
+      return this.load(key);
+    }
     let pending = this.loading.get(loadKey);
     if (!pending) {
       pending = this.load(key);
