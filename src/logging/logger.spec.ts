@@ -14,17 +14,20 @@ describe(lazyChildLogger.name, () => {
     return { lines, logger: pino({ level: 'info' }, stream) };
   }
 
-  it('should make no child until a line is logged, then log with the bindings', () => {
-    const { lines, logger } = capture();
-    const child = jest.spyOn(logger, 'child');
+  it.each([[{}], [{ level: 'info' }]])(
+    'should make no child until a line is logged, then log with the bindings (options %j)',
+    (options) => {
+      const { lines, logger } = capture();
+      const child = jest.spyOn(logger, 'child');
 
-    const log = lazyChildLogger.call(undefined, logger, { reqId: 'r-1' }, {});
-    log.debug('below the level');
-    expect(child).not.toHaveBeenCalled();
-    log.info({ company: 7 }, 'served');
+      const log = lazyChildLogger.call(undefined, logger, { reqId: 'r-1' }, options);
+      log.debug('below the level');
+      expect(child).not.toHaveBeenCalled();
+      log.info({ company: 7 }, 'served');
 
-    expect(child).toHaveBeenCalledTimes(1);
-    expect(lines).toEqual([expect.objectContaining({ reqId: 'r-1', company: 7, msg: 'served' })]);
-    expect(log.level).toBe('info');
-  });
+      expect(child).toHaveBeenCalledTimes(1);
+      expect(lines).toEqual([expect.objectContaining({ reqId: 'r-1', company: 7, msg: 'served' })]);
+      expect(log.level).toBe('info');
+    },
+  );
 });

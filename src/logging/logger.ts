@@ -13,11 +13,68 @@ export function createLogger(level: LogLevel): Logger {
   });
 }
 
-const LOG_METHODS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+type LogMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/** A request's logger whose pino child is made on the first line actually written. */
+class LazyChildLogger {
+  private made?: FastifyBaseLogger;
+
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildLoggerOptions,
+  ) {}
+
+  get level(): string {
+    return this.options.level ?? this.parent.level;
+  }
+
+  fatal(...args: unknown[]): void {
+    this.write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.write('trace', args);
+  }
+  silent(): void {}
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.real().child(bindings, options);
+  }
+
+  private write(level: LogMethod, args: unknown[]): void {
+    if (this.enabled(level)) {
+      const log = this.real();
+      Reflect.apply(log[level], log, args);
+    }
+  }
+
+  // Fastify passes the route's log level (often the same as the parent's) in the options.
+  private enabled(method: LogMethod): boolean {
+    const values = (this.parent as Partial<Logger>).levels?.values;
+    const level = this.options.level || this.parent.level;
+    return !values || values[method] >= (values[level] ?? 0);
+  }
+
+  private real(): FastifyBaseLogger {
+    return (this.made ??= this.parent.child(this.bindings, this.options));
+  }
+}
 
 /**
  * Fastify's childLoggerFactory, made lazy: a hit logs nothing, so it should not pay for a pino
- * child per request; the child is made on the first call that needs it.
+ * child per request.
  */
 export function lazyChildLogger(
   this: unknown,
@@ -25,29 +82,7 @@ export function lazyChildLogger(
   bindings: Bindings,
   options: ChildLoggerOptions,
 ): FastifyBaseLogger {
-  let child: FastifyBaseLogger | undefined;
-  const real = () => (child ??= logger.child(bindings, options));
-  const methods: Record<string, unknown> = Object.fromEntries(
-    LOG_METHODS.map((name) => [
-      name,
-      (...args: unknown[]) => {
-        if (name === 'silent' || (options.level === undefined && !isEnabled(logger, name))) {
-          return;
-        }
-        const log = real();
-        Reflect.apply(log[name], log, args);
-      },
-    ]),
-  );
-  return new Proxy(methods, {
-    get: (target, property): unknown =>
-      property in target ? target[property as string] : Reflect.get(real(), property),
-  }) as unknown as FastifyBaseLogger;
-}
-
-function isEnabled(logger: FastifyBaseLogger, level: string): boolean {
-  const pinoLogger = logger as Partial<Logger>;
-  return typeof pinoLogger.isLevelEnabled !== 'function' || pinoLogger.isLevelEnabled(level);
+  return new LazyChildLogger(logger, bindings, options);
 }
 
 /** Adapts pino to Nest's LoggerService so framework and application logs share one format. */
