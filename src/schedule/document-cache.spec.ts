@@ -7,10 +7,12 @@ const bytes = (size: number, fill = 'a') => Buffer.alloc(size, fill);
 
 describe(DocumentCache.name, () => {
   it('should evict the least recently used documents to stay within its byte bound', () => {
-    const cache = new DocumentCache(50 * KB);
+    let now = 0;
+    const cache = new DocumentCache(50 * KB, () => now);
     for (let company = 1; company <= 4; company++) {
       cache.set(DocumentCache.key('2026-11-23', company), bytes(10 * KB), source, 0);
     }
+    now += 1_001;
     cache.get(DocumentCache.key('2026-11-23', 1));
     cache.set(DocumentCache.key('2026-11-23', 6), bytes(10 * KB), source, 0);
 

@@ -16,6 +16,7 @@ const compressors: Record<Encoding, (body: Buffer) => Promise<Buffer>> = {
   gzip: (body) => promisify(gzip)(body, { level: 6 }),
 };
 
+const TOUCH_EVERY_MS = 1_000;
 // Objects, strings and map slots of an entry, so thousands of tiny documents are bounded too.
 const ENTRY_OVERHEAD_BYTES = 1_024;
 
@@ -33,6 +34,7 @@ export class CachedDocument {
   private readonly variants = new Map<Encoding, Promise<Buffer>>();
   private variantBytes = 0;
   checkedAt = Date.now();
+  usedAt = Date.now();
 
   constructor(
     readonly body: Buffer,
@@ -81,7 +83,10 @@ export class DocumentCache {
   private invalidations = 0;
   private bytes = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   static key(date: string, companyId: number, view = ''): string {
     return `${date}/${companyId}${view}`;
@@ -97,7 +102,9 @@ export class DocumentCache {
 
   get(key: string): CachedDocument | undefined {
     const entry = this.entries.get(key);
-    if (entry) {
+    // Moved to the recent end at most once a second: a hot document costs no map writes.
+    if (entry && entry.usedAt < this.now() - TOUCH_EVERY_MS) {
+      entry.usedAt = this.now();
       this.entries.delete(key);
       this.entries.set(key, entry);
     }
@@ -127,6 +134,7 @@ export class DocumentCache {
       return entry;
     }
     this.delete(key);
+    entry.usedAt = this.now();
     this.entries.set(key, entry);
     this.bytes += entry.size;
     this.evict();
