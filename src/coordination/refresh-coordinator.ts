@@ -1,5 +1,5 @@
 import type { DateRefreshResult } from '../schedule/schedule-refresh.service';
-import type { ScheduleDate } from '../schedule/schedule-key';
+import type { CompanyId, ScheduleDate } from '../schedule/schedule-key';
 import type { UpstreamFailure } from '../upstream/upstream.errors';
 
 /** What a replica's refresh of a date ended with, as every replica hears it. */
@@ -8,6 +8,11 @@ export interface RefreshOutcome {
   readonly finishedAt: number;
   /** Present when documents were (or may have been) stored: readers must drop their copies. */
   readonly result?: DateRefreshResult;
+  /**
+   * Present when every document and the manifest were stored: companies not in `changed` kept
+   * the same bytes, which are now fresh as of `at` (ms), so readers keep their copies.
+   */
+  readonly freshness?: { readonly changed: readonly CompanyId[]; readonly at: number };
   /** Present when the refresh failed before storing; waiters fail with it. */
   readonly error?: { readonly kind: UpstreamFailure | 'internal'; readonly message: string };
 }

@@ -59,6 +59,23 @@ describe(DocumentCache.name, () => {
     expect(disabled.get('d/1')).toBeUndefined();
   });
 
+  it('should keep unchanged documents fresher and drop changed ones with their views', () => {
+    const cache = new DocumentCache(1_000 * KB);
+    const kept = cache.set(DocumentCache.key('2026-11-23', 1), bytes(10), source, 0);
+    cache.set(DocumentCache.key('2026-11-23', 2), bytes(10), source, 0);
+    cache.set(DocumentCache.key('2026-11-23', 2, '/technician/7/v1'), bytes(5), source, 0);
+    const otherDay = cache.set(DocumentCache.key('2026-11-24', 2), bytes(10), source, 0);
+
+    cache.refreshDate('2026-11-23', new Set([2]), source.generatedAt + 60_000);
+
+    expect(cache.get(DocumentCache.key('2026-11-23', 1))).toBe(kept);
+    expect(kept.freshAt).toBe(source.generatedAt + 60_000);
+    expect(cache.get(DocumentCache.key('2026-11-23', 2))).toBeUndefined();
+    expect(cache.get(DocumentCache.key('2026-11-23', 2, '/technician/7/v1'))).toBeUndefined();
+    expect(otherDay.freshAt).toBe(source.generatedAt);
+    expect(cache.size.entries).toBe(2);
+  });
+
   it("should drop a date's documents and refuse fills that started before the drop", () => {
     const cache = new DocumentCache(1_000 * KB);
     cache.set(DocumentCache.key('2026-11-23', 1), bytes(10), source, 0);

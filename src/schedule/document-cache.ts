@@ -35,6 +35,8 @@ export class CachedDocument {
   private variantBytes = 0;
   checkedAt = Date.now();
   usedAt = Date.now();
+  /** When these bytes were last confirmed by the upstream: a refresh that found them unchanged. */
+  freshAt: number;
 
   constructor(
     readonly body: Buffer,
@@ -45,6 +47,7 @@ export class CachedDocument {
     const digest = sha256 ?? createHash('sha256').update(body).digest('hex');
     this.etag = `"${digest.slice(0, 32)}"`;
     this.lastModified = new Date(source.generatedAt).toUTCString();
+    this.freshAt = source.generatedAt;
   }
 
   get size(): number {
@@ -147,6 +150,25 @@ export class DocumentCache {
     if (entry && (expected === undefined || entry === expected)) {
       this.entries.delete(key);
       this.bytes -= entry.size;
+    }
+  }
+
+  /**
+   * After a complete refresh of `date`: drops the documents (and views) of the companies whose
+   * bytes changed, marks the others fresh as of `at`, refuses fills that started before.
+   */
+  refreshDate(date: string, changed: ReadonlySet<number>, at: number): void {
+    this.invalidations += 1;
+    const prefix = `${date}/`;
+    for (const [key, entry] of this.entries) {
+      if (key.startsWith(prefix)) {
+        const companyId = Number.parseInt(key.slice(prefix.length), 10);
+        if (changed.has(companyId)) {
+          this.delete(key);
+        } else {
+          entry.freshAt = Math.max(entry.freshAt, at);
+        }
+      }
     }
   }
 

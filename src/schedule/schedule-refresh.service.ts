@@ -55,6 +55,11 @@ interface RunningRefresh extends DateRefresh {
 
 type WriteOutcome = 'written' | 'unchanged' | 'emptied' | 'failed';
 
+interface Persisted {
+  readonly result: DateRefreshResult;
+  readonly freshness?: RefreshOutcome['freshness'];
+}
+
 /**
  * Fetch one date once, split it per company, store every document and the date's manifest.
  * One refresh per date at a time across replicas: in this process through `inFlight`, across
@@ -171,14 +176,15 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
     }
     to.deliver(documents);
     const upstreamMs = performance.now() - startedAt;
-    let result: DateRefreshResult;
+    let stored: Persisted;
     try {
-      result = await this.persist(date, documents, options, startedAt, upstreamMs);
+      stored = await this.persist(date, documents, options, startedAt, upstreamMs);
     } catch (error) {
       await lease.release({ date, finishedAt: Date.now(), error: describeError(error) });
       throw error;
     }
-    await lease.release({ date, finishedAt: Date.now(), result });
+    const { result, freshness } = stored;
+    await lease.release({ date, finishedAt: Date.now(), result, freshness });
     return result;
   }
 
@@ -193,7 +199,7 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
     options: RefreshOptions,
     startedAt: number,
     upstreamMs: number,
-  ): Promise<DateRefreshResult> {
+  ): Promise<Persisted> {
     const summary = (outcomes: WriteOutcome[]): DateRefreshResult => ({
       date,
       companies: documents.size,
@@ -214,7 +220,7 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
       this.logger.warn(
         `Refresh of ${date}: manifest unreadable, nothing stored: ${errorMessage(error)}`,
       );
-      return summary(Array<WriteOutcome>(documents.size).fill('failed'));
+      return { result: summary(Array<WriteOutcome>(documents.size).fill('failed')) };
     }
 
     const generatedAt = new Date().toISOString();
@@ -224,6 +230,7 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
       ...emptied.map((id): [CompanyId, ScheduleDocument] => [id, EMPTY_SCHEDULE]),
     ];
     const entries = new Map<CompanyId, ManifestEntry>();
+    const changed: CompanyId[] = [];
     const outcomes = await mapLimit(
       targets,
       this.config.blob.writeConcurrency,
@@ -231,6 +238,9 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
         const entry = { jobs: doc.jobs, sha256: sha256(doc.body), bytes: doc.body.length };
         if (doc.jobs > 0) {
           entries.set(companyId, entry);
+        }
+        if (previous?.companies.get(companyId)?.sha256 !== entry.sha256) {
+          changed.push(companyId);
         }
         if (options.skipUnchanged && previous?.companies.get(companyId)?.sha256 === entry.sha256) {
           return 'unchanged';
@@ -270,7 +280,10 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
         outcomes.push('failed');
       }
     }
-    return summary(outcomes);
+    const result = summary(outcomes);
+    return result.failed > 0
+      ? { result }
+      : { result, freshness: { changed, at: Date.parse(generatedAt) } };
   }
 
   async readManifest(date: ScheduleDate): Promise<DateManifest | null> {

@@ -98,7 +98,7 @@ export class ScheduleController {
     }
     const { document, state } = answer;
     const encoding = negotiateEncoding(request.headers['accept-encoding'], document);
-    const age = Math.max(0, Math.floor((Date.now() - document.source.generatedAt) / 1000));
+    const age = Math.max(0, Math.floor((Date.now() - document.freshAt) / 1000));
     void reply
       .header('content-type', SCHEDULE_CONTENT_TYPE)
       .header('etag', document.etagFor(encoding))

@@ -75,6 +75,24 @@ describe(ScheduleService.name, () => {
     expect(after.document.body.toString()).toContain('"JobInformationId":3');
   });
 
+  it('should keep an unchanged document in memory, fresh as of the refresh that confirmed it', async () => {
+    const schedules = service();
+    await schedules.get(KEY);
+    await refresher.drain();
+    const before = await schedules.get(KEY);
+    const firstFresh = before.document.freshAt;
+
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await refresher.refresh(KEY.date, { skipUnchanged: true });
+    storage.failReads = true;
+    const after = await schedules.get(KEY);
+
+    expect(after.document).toBe(before.document);
+    expect(after.state).toBe('HIT');
+    expect(after.document.freshAt).toBeGreaterThan(firstFresh);
+    expect(coordinator.outcomes.at(-1)?.freshness?.changed).toEqual([]);
+  });
+
   it('should read what another replica stored instead of calling the upstream', async () => {
     const name = '59/2025-12-03/schedule.json';
     await service().get(KEY);

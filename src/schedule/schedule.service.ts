@@ -56,9 +56,11 @@ export class ScheduleService {
     coordinator: RefreshCoordinator,
   ) {
     this.maxAgeMs = config.cache.maxAgeSeconds * 1000;
-    coordinator.onOutcome((outcome) => {
-      if (outcome.result) {
-        this.cache.invalidateDate(outcome.date);
+    coordinator.onOutcome(({ date, result, freshness }) => {
+      if (freshness) {
+        this.cache.refreshDate(date, new Set(freshness.changed), freshness.at);
+      } else if (result) {
+        this.cache.invalidateDate(date);
       }
     });
   }
@@ -108,7 +110,7 @@ export class ScheduleService {
   }
 
   private stored(key: ScheduleKey, document: CachedDocument): ScheduleAnswer {
-    if (Date.now() - document.source.generatedAt <= this.maxAgeMs) {
+    if (Date.now() - document.freshAt <= this.maxAgeMs) {
       return { document, state: 'HIT' };
     }
     this.requestRefresh(key, document);
@@ -193,7 +195,7 @@ export class ScheduleService {
   /** One queued refresh per date and stale version per retry window, from every replica. */
   private requestRefresh(key: ScheduleKey, document: CachedDocument): void {
     const window = Math.floor(Date.now() / Math.max(this.maxAgeMs, STALE_RETRY_MS));
-    const version = `${document.source.generatedAt}-${window}`;
+    const version = `${document.freshAt}-${window}`;
     if (this.staleRequested.get(key.date) === version) {
       return;
     }
