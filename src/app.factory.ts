@@ -6,7 +6,7 @@ import { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { setupOpenApi } from './docs/openapi';
-import { securityHeaders } from './http/security-headers';
+import { responseHeaders } from './http/security-headers';
 import { createLogger, lazyChildLogger, PinoNestLogger } from './logging/logger';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -32,7 +32,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
   });
-  app.getHttpAdapter().getInstance().addHook('onRequest', securityHeaders);
+  app.getHttpAdapter().getInstance().addHook('onRequest', responseHeaders);
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.http.corsOrigins,

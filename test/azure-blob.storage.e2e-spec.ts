@@ -1,18 +1,18 @@
 import { AzureBlobStorage } from '../src/blob/azure-blob.storage';
-import { loadConfig } from '../src/config/app-config';
 import { MetricsService } from '../src/metrics/metrics.service';
+import { standaloneConfig } from './support/standalone-config';
 import { uniqueContainer } from './support/test-app';
 
+function storageInNewContainer(): AzureBlobStorage {
+  const config = standaloneConfig({
+    AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
+    BLOB_CONTAINER: uniqueContainer(),
+  });
+  return new AzureBlobStorage(config, new MetricsService());
+}
+
 describe(AzureBlobStorage.name, () => {
-  const storage = new AzureBlobStorage(
-    loadConfig({
-      UPSTREAM_BASE_URL: 'http://upstream.invalid',
-      AUTH_DISABLED: 'true',
-      AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
-      BLOB_CONTAINER: uniqueContainer(),
-    }),
-    new MetricsService(),
-  );
+  const storage = storageInNewContainer();
 
   beforeAll(async () => {
     await storage.ensureContainer();
@@ -58,15 +58,7 @@ describe(AzureBlobStorage.name, () => {
   });
 
   it('should create a missing container on the first write', async () => {
-    const late = new AzureBlobStorage(
-      loadConfig({
-        UPSTREAM_BASE_URL: 'http://upstream.invalid',
-        AUTH_DISABLED: 'true',
-        AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
-        BLOB_CONTAINER: uniqueContainer(),
-      }),
-      new MetricsService(),
-    );
+    const late = storageInNewContainer();
 
     await late.write('1/a', { body: Buffer.from('x'), contentType: 'text/plain' });
 

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
-import { loadConfig } from '../src/config/app-config';
 import { RedisRefreshCoordinator } from '../src/coordination/redis-refresh.coordinator';
 import { RefreshOutcome } from '../src/coordination/refresh-coordinator';
 import { DateRefreshResult } from '../src/schedule/schedule-refresh.service';
 import { ScheduleDate } from '../src/schedule/schedule-key';
+import { standaloneConfig } from './support/standalone-config';
 import { uniqueContainer } from './support/test-app';
 
 const DATE = '2026-05-01' as ScheduleDate;
@@ -21,12 +21,7 @@ describe(RedisRefreshCoordinator.name, () => {
 
   beforeEach(() => {
     prefix = uniqueContainer();
-    const config = loadConfig({
-      UPSTREAM_BASE_URL: 'http://upstream.invalid',
-      AUTH_DISABLED: 'true',
-      REDIS_URL: redisUrl,
-      QUEUE_PREFIX: prefix,
-    });
+    const config = standaloneConfig({ REDIS_URL: redisUrl, QUEUE_PREFIX: prefix });
     replicas = [new RedisRefreshCoordinator(config), new RedisRefreshCoordinator(config)];
     redis = new Redis(redisUrl);
   });

@@ -50,7 +50,7 @@ const forPages = headersOf(
  * Every answer's fixed headers in one hook: X-Request-Id, and helmet's security headers with a
  * Content-Security-Policy fit for pages or JSON.
  */
-export const securityHeaders: onRequestHookHandler = (request, reply, done) => {
+export const responseHeaders: onRequestHookHandler = (request, reply, done) => {
   void reply
     .headers(PAGE.test(request.url) ? forPages : forJson)
     .header('x-request-id', request.id);

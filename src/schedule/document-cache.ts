@@ -31,6 +31,7 @@ export interface DocumentSource {
 export class CachedDocument {
   readonly etag: string;
   readonly lastModified: string;
+  private readonly codedEtags: Record<Encoding, string>;
   private readonly variants = new Map<Encoding, Promise<Buffer>>();
   private variantBytes = 0;
   checkedAt = Date.now();
@@ -45,7 +46,10 @@ export class CachedDocument {
     private readonly onGrow: (bytes: number) => void = () => undefined,
   ) {
     const digest = sha256 ?? createHash('sha256').update(body).digest('hex');
-    this.etag = `"${digest.slice(0, 32)}"`;
+    const tag = digest.slice(0, 32);
+    this.etag = `"${tag}"`;
+    // Made once: conditional requests compare against all three on every request.
+    this.codedEtags = { br: `"${tag}-br"`, gzip: `"${tag}-gzip"` };
     this.lastModified = new Date(source.generatedAt).toUTCString();
     this.freshAt = source.generatedAt;
   }
@@ -56,7 +60,7 @@ export class CachedDocument {
 
   /** The ETag of the representation in `encoding`: strong validators differ per coding. */
   etagFor(encoding: Encoding | null): string {
-    return encoding ? `${this.etag.slice(0, -1)}-${encoding}"` : this.etag;
+    return encoding ? this.codedEtags[encoding] : this.etag;
   }
 
   /** The body in `encoding`, compressed on first use and then kept. */

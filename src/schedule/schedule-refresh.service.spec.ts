@@ -1,6 +1,6 @@
 import { InMemoryBlobStorage } from '../../test/support/in-memory-blob.storage';
 import { LocalRefreshCoordinator } from '../../test/support/local-refresh.coordinator';
-import { AppConfig, loadConfig } from '../config/app-config';
+import { standaloneConfig } from '../../test/support/standalone-config';
 import { ScriptedUpstream } from '../../test/support/scripted-upstream';
 import { EMPTY_SCHEDULE } from './schedule-document';
 import { ScheduleDate } from './schedule-key';
@@ -9,10 +9,7 @@ import { ScheduleRefreshService } from './schedule-refresh.service';
 const DATE = '2025-12-03' as ScheduleDate;
 
 describe(ScheduleRefreshService.name, () => {
-  const config: AppConfig = loadConfig({
-    UPSTREAM_BASE_URL: 'http://upstream.invalid',
-    AUTH_DISABLED: 'true',
-  });
+  const config = standaloneConfig();
   let storage: InMemoryBlobStorage;
   let upstream: ScriptedUpstream;
   let service: ScheduleRefreshService;

@@ -1,7 +1,7 @@
 import { InMemoryBlobStorage } from '../../test/support/in-memory-blob.storage';
 import { LocalRefreshCoordinator } from '../../test/support/local-refresh.coordinator';
 import { ScriptedUpstream } from '../../test/support/scripted-upstream';
-import { AppConfig, loadConfig } from '../config/app-config';
+import { standaloneConfig } from '../../test/support/standalone-config';
 import { DocumentCache } from './document-cache';
 import { RefreshRequests } from './refresh-requests';
 import { CompanyId, ScheduleDate, ScheduleKey } from './schedule-key';
@@ -26,11 +26,7 @@ describe(ScheduleService.name, () => {
   let coordinator: LocalRefreshCoordinator;
 
   function service(env: Record<string, string> = {}): ScheduleService {
-    const config: AppConfig = loadConfig({
-      UPSTREAM_BASE_URL: 'http://upstream.invalid',
-      AUTH_DISABLED: 'true',
-      ...env,
-    });
+    const config = standaloneConfig(env);
     refresher = new ScheduleRefreshService(upstream, storage, config, coordinator);
     const cache = new DocumentCache(config.cache.memoryBytes);
     return new ScheduleService(storage, refresher, cache, requests, config, coordinator);
