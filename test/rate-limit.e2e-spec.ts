@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { RateLimitGuard } from '../src/rate-limit/rate-limit.guard';
+import { RateLimitHook } from '../src/rate-limit/rate-limit.hook';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { startRedis } from './support/services';
 import { ADMIN_TOKEN, startTestApp, TestApp, uniqueContainer } from './support/test-app';
@@ -32,7 +32,7 @@ const metric = async (app: TestApp, line: RegExp): Promise<number> => {
   return Number(line.exec(text)?.[1] ?? NaN);
 };
 
-describe(RateLimitGuard.name, () => {
+describe(RateLimitHook.name, () => {
   let sim: UpstreamSim;
   const apps: TestApp[] = [];
 

@@ -1,35 +1,43 @@
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ThrottlerStorage } from '@nestjs/throttler';
 import { Redis } from 'ioredis';
 import { errorMessage } from '../common/error-message';
 import { withTimeout } from '../common/with-timeout';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+/** A client's requests in the current window, and when that window ends. */
+export interface WindowCount {
+  readonly hits: number;
+  readonly resetInMs: number;
+}
 
 const CHECK_TIMEOUT_MS = 250;
 const WARNING_INTERVAL_MS = 30_000;
 const READY_WAIT_MS = 3_000;
-const NOT_COUNTED: ThrottlerStorageRecord = {
-  totalHits: 0,
-  timeToExpire: 0,
-  isBlocked: false,
-  timeToBlockExpire: 0,
-};
+
+// A fixed window that starts at a client's first request; one round trip, loaded once (EVALSHA).
+const HIT_SCRIPT = `
+local hits = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {hits, ttl}
+`;
+
+interface RateLimitCommands {
+  rateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
+}
 
 /**
  * Counters in the Redis every replica shares, under QUEUE_PREFIX. Fails open: with Redis down
  * or slow a request is served uncounted (and a warning logged), never refused or delayed.
  */
 @Injectable()
-export class RedisThrottlerStorage
-  implements ThrottlerStorage, OnApplicationBootstrap, OnApplicationShutdown
-{
-  private readonly logger = new Logger(RedisThrottlerStorage.name);
-  private readonly redis: Redis;
-  private readonly counters: ThrottlerStorageRedisService;
+export class RedisRateLimitStore implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RedisRateLimitStore.name);
+  private readonly redis: Redis & RateLimitCommands;
   private lastWarningAt = -Infinity;
 
   constructor(
@@ -41,28 +49,24 @@ export class RedisThrottlerStorage
       // While disconnected a check fails at once instead of queueing behind the reconnect.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-    });
+    }) as Redis & RateLimitCommands;
+    this.redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     this.redis.on('error', (error: Error) => this.warn(`Redis: ${error.message}`));
-    this.counters = new ThrottlerStorageRedisService(this.redis);
   }
 
-  async increment(
-    key: string,
-    ttl: number,
-    limit: number,
-    blockDuration: number,
-    throttlerName: string,
-  ): Promise<ThrottlerStorageRecord> {
+  /** Counts one request against `key`; null when it could not be counted. */
+  async hit(key: string, windowMs: number): Promise<WindowCount | null> {
     try {
-      return await withTimeout(
-        this.counters.increment(key, ttl, limit, blockDuration, throttlerName),
+      const [hits, resetInMs] = await withTimeout(
+        this.redis.rateLimitHit(key, windowMs),
         CHECK_TIMEOUT_MS,
         'rate limit check',
       );
+      return { hits, resetInMs };
     } catch (error) {
       this.metrics.recordRateLimitError();
       this.warn(`Rate limit not enforced: ${errorMessage(error)}`);
-      return NOT_COUNTED;
+      return null;
     }
   }
 
