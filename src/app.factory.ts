@@ -17,6 +17,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
   const adapter = new FastifyAdapter({
+    // No Nest middleware here: middie's onRequest hook would cost every request for nothing.
+    skipMiddie: true,
     bodyLimit: MAX_BODY_BYTES,
     loggerInstance: logger,
     trustProxy: config.http.trustProxy,

@@ -1,5 +1,5 @@
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
-import { ScheduleController } from '../src/schedule/schedule.controller';
+import { ScheduleRoute } from '../src/schedule/schedule.route';
 import { ScheduleRefreshService } from '../src/schedule/schedule-refresh.service';
 import { ScheduleDate } from '../src/schedule/schedule-key';
 import { startAzurite } from './support/services';
@@ -11,7 +11,7 @@ const DATE = '2025-12-03';
 const path = (companyId: number | string, date = DATE) =>
   `/api/dr-schedule?startDate=${date}&endDate=${date}&serviceCompanyId=${companyId}`;
 
-describe(ScheduleController.name, () => {
+describe(ScheduleRoute.name, () => {
   let sim: UpstreamSim;
   let stack: TestApp;
 
@@ -220,7 +220,7 @@ describe(ScheduleController.name, () => {
   });
 });
 
-describe('ScheduleController without blob storage', () => {
+describe('ScheduleRoute without blob storage', () => {
   it('should answer from the upstream when Azurite has stopped', async () => {
     const sim = await createUpstreamSim({ companies: 6, latencyMs: { min: 5, max: 10 } });
     const azurite = await startAzurite();

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
 import type { HeadersObject, SchemaObject } from '@nestjs/swagger';
+import type { ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { AuthMessages } from '../auth/auth.errors';
 import { MESSAGE_SCHEMA } from './schemas';
 
@@ -37,14 +38,12 @@ export const CACHE_HEADERS: HeadersObject = {
 };
 
 /** A JSON answer with a schema, optional example and headers. */
-export function ApiJson(
-  status: number,
+export function jsonResponse(
   description: string,
   schema: SchemaObject,
   extra: { example?: unknown; headers?: HeadersObject } = {},
-): MethodDecorator & ClassDecorator {
-  return ApiResponse({
-    status,
+): ResponseObject {
+  return {
     description,
     headers: extra.headers,
     content: {
@@ -53,21 +52,28 @@ export function ApiJson(
         ...(extra.example === undefined ? {} : { example: extra.example }),
       },
     },
-  });
+  };
+}
+
+export function ApiJson(
+  status: number,
+  description: string,
+  schema: SchemaObject,
+  extra: { example?: unknown; headers?: HeadersObject } = {},
+): MethodDecorator & ClassDecorator {
+  return ApiResponse({ status, ...jsonResponse(description, schema, extra) });
 }
 
 /** A `{"message": "..."}` answer; each message becomes a named example. */
-export function ApiMessage(
-  status: number,
+export function messageResponse(
   description: string,
   messages: readonly string[] = [],
   headers?: HeadersObject,
-): MethodDecorator & ClassDecorator {
+): ResponseObject {
   const examples = Object.fromEntries(
     messages.map((message, index) => [`m${index + 1}`, { summary: message, value: { message } }]),
   );
-  return ApiResponse({
-    status,
+  return {
     description,
     headers,
     content: {
@@ -76,42 +82,61 @@ export function ApiMessage(
         ...(messages.length > 0 ? { examples } : {}),
       },
     },
-  });
+  };
 }
 
+export function ApiMessage(
+  status: number,
+  description: string,
+  messages: readonly string[] = [],
+  headers?: HeadersObject,
+): MethodDecorator & ClassDecorator {
+  return ApiResponse({ status, ...messageResponse(description, messages, headers) });
+}
+
+/** Responses as a map, for routes documented without decorators. */
+export type ResponsesByStatus = Record<string, ResponseObject>;
+
 /** The legacy API failed with nothing stored: 502, or 504 on a timeout. */
-export function ApiUpstreamFailures(): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ApiMessage(
-      502,
+export function upstreamFailureResponses(): ResponsesByStatus {
+  return {
+    502: messageResponse(
       'Nothing stored and the legacy API refused or failed.',
       ['Schedule service unavailable: the legacy schedule API answered with an error'],
       REQUEST_ID_HEADER,
     ),
-    ApiMessage(
-      504,
+    504: messageResponse(
       'Nothing stored and the legacy API timed out.',
       ['Schedule service unavailable: the legacy schedule API did not answer in time'],
       REQUEST_ID_HEADER,
     ),
-  );
+  };
 }
 
-/** Routes behind AuthGuard: 401 without a valid token, 403 for a company not the token's. */
+export function ApiUpstreamFailures(): MethodDecorator & ClassDecorator {
+  return apiResponses(upstreamFailureResponses());
+}
+
+/** Routes behind authentication: 401 without a valid token, 403 for a company not the token's. */
+export function authenticatedResponses(): ResponsesByStatus {
+  return bearerResponses("Another company than the token's.", AuthMessages.otherCompany);
+}
+
 export function ApiAuthenticated(): MethodDecorator & ClassDecorator {
-  return ApiBearer("Another company than the token's.", AuthMessages.otherCompany);
+  return applyDecorators(ApiBearerAuth(BEARER_AUTH), apiResponses(authenticatedResponses()));
 }
 
 /** Admin routes: an admin JWT or ADMIN_API_TOKEN; 401 without a valid token, 403 for others. */
 export function ApiAdmin(): MethodDecorator & ClassDecorator {
-  return ApiBearer('Authenticated, but not an admin.', AuthMessages.adminRequired);
-}
-
-function ApiBearer(forbidden: string, message: string): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiBearerAuth(BEARER_AUTH),
-    ApiMessage(
-      429,
+    apiResponses(bearerResponses('Authenticated, but not an admin.', AuthMessages.adminRequired)),
+  );
+}
+
+function bearerResponses(forbidden: string, message: string): ResponsesByStatus {
+  return {
+    429: messageResponse(
       'Over the per-client rate limit (RATE_LIMIT_PER_MINUTE); see Retry-After.',
       ['Too many requests: at most 600 a minute; retry after 12 s'],
       {
@@ -121,11 +146,19 @@ function ApiBearer(forbidden: string, message: string): MethodDecorator & ClassD
         },
       },
     ),
-    ApiMessage(401, 'Missing, malformed, invalid or expired bearer token.', [
+    401: messageResponse('Missing, malformed, invalid or expired bearer token.', [
       AuthMessages.missing,
       AuthMessages.invalid,
       AuthMessages.expired,
     ]),
-    ApiMessage(403, forbidden, [message]),
+    403: messageResponse(forbidden, [message]),
+  };
+}
+
+function apiResponses(responses: ResponsesByStatus): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ...Object.entries(responses).map(([status, response]) =>
+      ApiResponse({ status: Number(status), ...response }),
+    ),
   );
 }

@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { SCHEDULE_OPERATION } from '../schedule/schedule.openapi';
+import { SCHEDULE_PATH } from '../schedule/schedule.route';
 import { BEARER_AUTH } from './decorators';
 
 /** Swagger UI at /docs, the OpenAPI JSON at /docs-json. */
@@ -24,7 +26,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       BEARER_AUTH,
     )
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  document.paths[SCHEDULE_PATH] = { ...document.paths[SCHEDULE_PATH], get: SCHEDULE_OPERATION };
+  return document;
 }
 
 export function setupOpenApi(app: INestApplication): void {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { AppConfig } from '../config/app-config';
 import { CoordinationModule } from '../coordination/coordination.module';
 import { DocumentCache } from './document-cache';
@@ -7,14 +8,14 @@ import { ScheduleViews } from './schedule-views.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { ScheduleRefreshService } from './schedule-refresh.service';
-import { ScheduleController } from './schedule.controller';
+import { ScheduleRoute } from './schedule.route';
 import { ScheduleService } from './schedule.service';
 
 @Module({
-  imports: [UpstreamModule, CoordinationModule, FeaturesModule],
-  controllers: [ScheduleController],
+  imports: [AuthModule, UpstreamModule, CoordinationModule, FeaturesModule],
   providers: [
     ScheduleService,
+    ScheduleRoute,
     ScheduleRefreshService,
     ScheduleViews,
     {

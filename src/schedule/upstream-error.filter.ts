@@ -14,17 +14,23 @@ const CLIENT_MESSAGES: Record<UpstreamFailure, string> = {
 };
 
 /** Nothing stored and the upstream failed: 504 on timeout, 502 on any other refused answer. */
+export function upstreamFailureAnswer(
+  error: UpstreamError,
+  logger: Logger,
+): { status: HttpStatus; body: { message: string } } {
+  logger.warn(`Upstream failed (${error.kind}): ${error.message}`);
+  return {
+    status: error.kind === 'timeout' ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY,
+    body: { message: `Schedule service unavailable: ${CLIENT_MESSAGES[error.kind]}` },
+  };
+}
+
 @Catch(UpstreamError)
 export class UpstreamErrorFilter implements ExceptionFilter<UpstreamError> {
   private readonly logger = new Logger(UpstreamErrorFilter.name);
 
   catch(error: UpstreamError, host: ArgumentsHost): void {
-    const status = error.kind === 'timeout' ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY;
-    this.logger.warn(`Upstream failed (${error.kind}): ${error.message}`);
-    void host
-      .switchToHttp()
-      .getResponse<FastifyReply>()
-      .status(status)
-      .send({ message: `Schedule service unavailable: ${CLIENT_MESSAGES[error.kind]}` });
+    const { status, body } = upstreamFailureAnswer(error, this.logger);
+    void host.switchToHttp().getResponse<FastifyReply>().status(status).send(body);
   }
 }
