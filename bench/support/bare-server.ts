@@ -1,7 +1,9 @@
 /**
  * The baseline of bench/http.ts: bare `node:http` sending one Buffer from memory, no framework,
- * no per-request work. Run as a child process: `bare-server.js <body file> [content-encoding]`;
- * prints `listening on http://127.0.0.1:<port>` once it listens.
+ * no per-request work. Run as a child process: `bare-server.js <body file> [headers file]`,
+ * where the headers file is a JSON object of response headers to send as they are (the service's
+ * own, so both answer the same bytes); prints `listening on http://127.0.0.1:<port>` once it
+ * listens.
  */
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -11,15 +13,18 @@ import type { AddressInfo } from 'node:net';
 const HOST = '127.0.0.1';
 
 async function main(): Promise<void> {
-  const [file, encoding] = process.argv.slice(2);
+  const [file, headersFile] = process.argv.slice(2);
   if (file === undefined) {
-    throw new Error('usage: bare-server.js <body file> [content-encoding]');
+    throw new Error('usage: bare-server.js <body file> [headers file]');
   }
   const body = readFileSync(file);
+  const extra = headersFile
+    ? (JSON.parse(readFileSync(headersFile, 'utf8')) as Record<string, string>)
+    : {};
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
+    ...extra,
     'content-length': String(body.length),
-    ...(encoding ? { 'content-encoding': encoding, vary: 'Accept-Encoding' } : {}),
   };
   const server = createServer((_req, res) => {
     res.writeHead(200, headers);
