@@ -33,12 +33,13 @@ import type autocannon from 'autocannon';
 import * as prettier from 'prettier';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import { type IncomingHttpHeaders } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
 import { mapLimit } from '../src/common/map-limit';
+import { rawGet, type RawAnswer } from '../test/support/raw-get';
 import { azuriteConnectionString } from '../test/support/services';
 import { createUpstreamSim, type UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { load, measure, type Measured } from './support/load';
@@ -199,28 +200,6 @@ function percentile(sorted: number[], p: number): number | null {
     return null;
   }
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-interface RawAnswer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** A GET with node:http: no automatic decompression, so the bytes are the wire's. */
-function rawGet(url: string, headers: Record<string, string>): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = httpGet(url, { headers, agent: false, timeout: 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url}: timed out`)));
-    req.on('error', reject);
-  });
 }
 
 // Set per connection or per response by node:http itself.

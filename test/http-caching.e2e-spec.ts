@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { MetricNames } from '../src/metrics/metric-names';
 import { MetricsService } from '../src/metrics/metrics.service';
@@ -6,35 +5,14 @@ import { ScheduleDate } from '../src/schedule/schedule-key';
 import { ScheduleRefreshService } from '../src/schedule/schedule-refresh.service';
 import { ScheduleService } from '../src/schedule/schedule.service';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
+import { RawAnswer, rawGet } from './support/raw-get';
 import { startTestApp, TestApp, uniqueContainer } from './support/test-app';
 import { ADMIN_HEADERS } from './support/tokens';
 import { waitFor } from './support/wait';
 
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-/** node:http, not fetch: fetch would decompress and hide what was on the wire. As admin. */
-function rawGet(url: string, extra: Record<string, string> = {}): Promise<RawAnswer> {
-  const headers = { ...ADMIN_HEADERS, ...extra };
-  return new Promise((resolve, reject) => {
-    httpRequest(url, { headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: response.headers,
-          body: Buffer.concat(chunks),
-        }),
-      );
-      response.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
-  });
+/** As admin. */
+function get(url: string, extra: Record<string, string> = {}): Promise<RawAnswer> {
+  return rawGet(url, { ...ADMIN_HEADERS, ...extra });
 }
 
 const path = (companyId: number, date: string) =>
@@ -64,10 +42,10 @@ describe(ScheduleService.name, () => {
 
   /** A stored, cached document on replica `app`. */
   async function hitOn(app: TestApp, companyId: number, date: string): Promise<RawAnswer> {
-    await rawGet(app.url + path(companyId, date));
+    await get(app.url + path(companyId, date));
     await a.app.get(ScheduleRefreshService).drain();
     await b.app.get(ScheduleRefreshService).drain();
-    const hit = await rawGet(app.url + path(companyId, date));
+    const hit = await get(app.url + path(companyId, date));
     expect(hit.headers['x-cache']).toBe('HIT');
     return hit;
   }
@@ -77,10 +55,10 @@ describe(ScheduleService.name, () => {
     const companyId = companyWithJobs(date);
     const hit = await hitOn(a, companyId, date);
 
-    const conditional = await rawGet(a.url + path(companyId, date), {
+    const conditional = await get(a.url + path(companyId, date), {
       'if-none-match': String(hit.headers.etag),
     });
-    const changed = await rawGet(a.url + path(companyId, date), { 'if-none-match': '"other"' });
+    const changed = await get(a.url + path(companyId, date), { 'if-none-match': '"other"' });
 
     expect(hit.headers.etag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(hit.headers['cache-control']).toBe('private, max-age=3600');
@@ -117,9 +95,9 @@ describe(ScheduleService.name, () => {
     const companyId = companyWithJobs(date);
     const identity = await hitOn(a, companyId, date);
 
-    const first = await rawGet(a.url + path(companyId, date), { 'accept-encoding': coding });
-    const second = await rawGet(a.url + path(companyId, date), { 'accept-encoding': coding });
-    const notModified = await rawGet(a.url + path(companyId, date), {
+    const first = await get(a.url + path(companyId, date), { 'accept-encoding': coding });
+    const second = await get(a.url + path(companyId, date), { 'accept-encoding': coding });
+    const notModified = await get(a.url + path(companyId, date), {
       'accept-encoding': coding,
       'if-none-match': String(first.headers.etag),
     });
@@ -141,7 +119,7 @@ describe(ScheduleService.name, () => {
     await a.app.get(ScheduleRefreshService).refresh(date as ScheduleDate);
 
     const after = await waitFor('replica b to serve the refreshed document', async () => {
-      const answer = await rawGet(b.url + path(companyId, date));
+      const answer = await get(b.url + path(companyId, date));
       return answer.body.equals(before.body) ? undefined : answer;
     });
     expect(JSON.parse(after.body.toString()).Result).toEqual([]);
@@ -156,7 +134,7 @@ describe(ScheduleService.name, () => {
 
       const answers = await Promise.all(
         Array.from({ length: n }, (_, i) =>
-          rawGet((i % 2 ? b : a).url + path(companies[i % companies.length], date)),
+          get((i % 2 ? b : a).url + path(companies[i % companies.length], date)),
         ),
       );
 
@@ -191,16 +169,16 @@ describe('stale documents', () => {
     (await app.app.get(ScheduleRefreshService).readManifest(date as ScheduleDate))?.generatedAt;
 
   it('should serve STALE at once and run one background refresh for many stale requests', async () => {
-    await rawGet(app.url + path(companyId(), date));
+    await get(app.url + path(companyId(), date));
     await app.app.get(ScheduleRefreshService).drain();
     const firstRefresh = await refreshedAt();
     await waitFor('the document to go stale', async () => {
-      const answer = await rawGet(app.url + path(companyId(), date));
+      const answer = await get(app.url + path(companyId(), date));
       return answer.headers['x-cache'] === 'STALE';
     });
 
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => rawGet(app.url + path(companyId(), date))),
+      Array.from({ length: 20 }, () => get(app.url + path(companyId(), date))),
     );
     await waitFor(
       'the background refresh to store',
@@ -215,12 +193,12 @@ describe('stale documents', () => {
   it('should keep answering stored documents with 200 while the upstream fails every call', async () => {
     sim.setFault('http-500');
     await waitFor('the document to go stale', async () => {
-      const answer = await rawGet(app.url + path(companyId(), date));
+      const answer = await get(app.url + path(companyId(), date));
       return answer.headers['x-cache'] === 'STALE';
     });
 
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => rawGet(app.url + path(companyId(), date))),
+      Array.from({ length: 20 }, () => get(app.url + path(companyId(), date))),
     );
 
     expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
