@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { BlobModule } from './blob/blob.module';
 import { AppConfig } from './config/app-config';
 import { FeaturesModule } from './features/features.module';
 import { HealthModule } from './health/health.module';
+import { ROOT_LOGGER } from './logging/logger';
 import { MetricsModule } from './metrics/metrics.module';
 import { PregenModule } from './pregen/pregen.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -12,13 +14,15 @@ import { ScheduleModule } from './schedule/schedule.module';
 @Module({})
 export class AppModule {
   /** The configuration is validated before Nest starts and handed in, never read from env here. */
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       global: true,
-      providers: [{ provide: AppConfig, useValue: config }],
-      exports: [AppConfig],
-      // The rate limit first: its guard runs before any other global guard.
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: ROOT_LOGGER, useValue: logger },
+      ],
+      exports: [AppConfig, ROOT_LOGGER],
       imports: [
         MetricsModule,
         RateLimitModule.forRoot(config),

@@ -32,18 +32,21 @@ export class Authenticator implements OnApplicationBootstrap {
     if (this.config.auth.disabled) {
       return AUTH_OFF_ADMIN;
     }
-    const trimmed = header?.trim() ?? '';
-    if (trimmed === '') {
-      throw new AuthenticationError(AuthMessages.missing, 'missing');
+    const token = bearerToken(header);
+    return this.staticPrincipal(token) ?? (await this.verifier.verify(token));
+  }
+
+  /** What `authenticate` would answer, when that is known without waiting; else undefined. */
+  known(header: string | undefined): Principal | undefined {
+    if (this.config.auth.disabled) {
+      return AUTH_OFF_ADMIN;
     }
-    const token = BEARER.exec(trimmed)?.[1];
-    if (token === undefined) {
-      throw new AuthenticationError(AuthMessages.notBearer, 'invalid');
+    try {
+      const token = bearerToken(header);
+      return this.staticPrincipal(token) ?? this.verifier.known(token);
+    } catch {
+      return undefined;
     }
-    if (isAdminToken(token, this.config.adminToken)) {
-      return STATIC_ADMIN;
-    }
-    return await this.verifier.verify(token);
   }
 
   /** The queue UI also takes the static token as a Basic password, so a browser can log in. */
@@ -53,4 +56,20 @@ export class Authenticator implements OnApplicationBootstrap {
     }
     return await this.authenticate(header);
   }
+
+  private staticPrincipal(token: string): Principal | undefined {
+    return isAdminToken(token, this.config.adminToken) ? STATIC_ADMIN : undefined;
+  }
+}
+
+function bearerToken(header: string | undefined): string {
+  const trimmed = header?.trim() ?? '';
+  if (trimmed === '') {
+    throw new AuthenticationError(AuthMessages.missing, 'missing');
+  }
+  const token = BEARER.exec(trimmed)?.[1];
+  if (token === undefined) {
+    throw new AuthenticationError(AuthMessages.notBearer, 'invalid');
+  }
+  return token;
 }

@@ -61,11 +61,17 @@ export class FeatureTogglesService {
   }
 
   get(companyId: CompanyId): Promise<CompanyFeatureToggles> {
-    const cached = this.cache.get(companyId);
-    if (cached && cached.expiresAt > Date.now()) {
-      return Promise.resolve(cached.value);
+    const known = this.known(companyId);
+    if (known) {
+      return Promise.resolve(known);
     }
-    return this.reads.get(companyId) ?? this.refresh(companyId, cached?.value);
+    return this.reads.get(companyId) ?? this.refresh(companyId, this.cache.get(companyId)?.value);
+  }
+
+  /** The company's toggles when fresh in memory, without waiting; else undefined. */
+  known(companyId: CompanyId): CompanyFeatureToggles | undefined {
+    const cached = this.cache.get(companyId);
+    return cached && cached.expiresAt > Date.now() ? cached.value : undefined;
   }
 
   async put(

@@ -1,34 +1,17 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { RateLimitName } from '../metrics/metric-names';
-import { MetricsService } from '../metrics/metrics.service';
-import { clientTracker } from './client-tracker';
-import { RedisRateLimitStore } from './redis-rate-limit.store';
-
-const MINUTE_MS = 60_000;
-
-export interface RateLimit {
-  readonly name: RateLimitName;
-  /** Requests per minute per client. */
-  readonly limit: number;
-  /** Route prefix it applies to. */
-  readonly path: string;
-}
-
-export const RATE_LIMITS = Symbol('RATE_LIMITS');
+import { RateLimiter } from './rate-limiter';
 
 /**
- * Per-client limits as one onRequest hook, so plain Fastify routes (GET /api/dr-schedule) and
- * Nest routes are counted alike, before authentication, with one budget per client per limit.
+ * Rate limits as one onRequest hook, so plain Fastify routes (GET /api/dr-schedule) and Nest
+ * routes are counted alike, before authentication.
  */
 @Injectable()
 export class RateLimitHook implements OnModuleInit {
   constructor(
     private readonly host: HttpAdapterHost,
-    private readonly store: RedisRateLimitStore,
-    private readonly metrics: MetricsService,
-    @Inject(RATE_LIMITS) private readonly limits: readonly RateLimit[],
+    private readonly limiter: RateLimiter,
   ) {}
 
   onModuleInit(): void {
@@ -43,24 +26,12 @@ export class RateLimitHook implements OnModuleInit {
     if (route === undefined) {
       return;
     }
-    let tracker: string | undefined;
-    for (const { name, limit, path } of this.limits) {
-      if (!route.startsWith(path)) {
-        continue;
-      }
-      tracker ??= clientTracker(request);
-      const count = await this.store.hit(`${name}:${tracker}`, MINUTE_MS);
-      if (count !== null && count.hits > limit) {
-        this.metrics.recordThrottled(name);
-        const retryAfterS = Math.max(1, Math.ceil(count.resetInMs / 1000));
-        await reply
-          .code(429)
-          .header('retry-after', String(retryAfterS))
-          .send({
-            message: `Too many requests: at most ${limit} a minute; retry after ${retryAfterS} s`,
-          });
-        return;
-      }
+    const refusal = await this.limiter.check(route, request);
+    if (refusal) {
+      await reply
+        .code(429)
+        .header('retry-after', String(refusal.retryAfterS))
+        .send({ message: refusal.message });
     }
   }
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { RATE_LIMITS, RateLimit, RateLimitHook } from './rate-limit.hook';
+import { RateLimitHook } from './rate-limit.hook';
+import { RATE_LIMITS, RateLimit, RateLimiter } from './rate-limiter';
 import { RedisRateLimitStore } from './redis-rate-limit.store';
 
 /** Per-client limits on /api shared by every replica; none configured, no hook at all. */
@@ -17,7 +18,15 @@ export class RateLimitModule {
     }
     return {
       module: RateLimitModule,
-      providers: [{ provide: RATE_LIMITS, useValue: limits }, RedisRateLimitStore, RateLimitHook],
+      // Global: the schedule hit lane counts its requests too.
+      global: true,
+      providers: [
+        { provide: RATE_LIMITS, useValue: limits },
+        RedisRateLimitStore,
+        RateLimiter,
+        RateLimitHook,
+      ],
+      exports: [RateLimiter],
     };
   }
 }

@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal';
-import { FeatureTogglesService } from '../features/feature-toggles.service';
+import { CompanyFeatureToggles, FeatureTogglesService } from '../features/feature-toggles.service';
 import { DocumentView } from './schedule.service';
 import { technicianView } from './technician-view';
+
+/** Which view of a company's document a caller gets; `view` undefined means all of it. */
+export interface ViewChoice {
+  readonly view: DocumentView | undefined;
+}
+
+type Technician = Extract<Principal, { role: 'technician' }>;
+
+const WHOLE_DOCUMENT: ViewChoice = { view: undefined };
 
 /** What a caller may see of a company's document: all of it, or a technician's view. */
 @Injectable()
@@ -13,12 +22,27 @@ export class ScheduleViews {
     if (principal.role !== 'technician') {
       return undefined;
     }
-    const { employeeId, companyId } = principal;
-    const { toggles, version } = await this.toggles.get(companyId);
-    return {
-      // A toggles change gives new views; old ones age out of the LRU.
-      id: `technician/${employeeId}/${version}`,
-      render: (document) => technicianView(document, employeeId, toggles).body,
-    };
+    return technician(principal, await this.toggles.get(principal.companyId));
   }
+
+  /** The choice when it needs nothing that is not in memory; else undefined. */
+  known(principal: Principal): ViewChoice | undefined {
+    if (principal.role !== 'technician') {
+      return WHOLE_DOCUMENT;
+    }
+    const toggles = this.toggles.known(principal.companyId);
+    return toggles && { view: technician(principal, toggles) };
+  }
+}
+
+function technician(
+  principal: Technician,
+  { toggles, version }: CompanyFeatureToggles,
+): DocumentView {
+  const { employeeId } = principal;
+  return {
+    // A toggles change gives new views; old ones age out of the LRU.
+    id: `technician/${employeeId}/${version}`,
+    render: (document) => technicianView(document, employeeId, toggles).body,
+  };
 }

@@ -8,6 +8,8 @@ import { ScheduleViews } from './schedule-views.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { ScheduleRefreshService } from './schedule-refresh.service';
+import { ScheduleHitLane } from './schedule-hit-lane';
+import { ScheduleResponder } from './schedule-responder';
 import { ScheduleRoute } from './schedule.route';
 import { ScheduleService } from './schedule.service';
 
@@ -16,6 +18,8 @@ import { ScheduleService } from './schedule.service';
   providers: [
     ScheduleService,
     ScheduleRoute,
+    ScheduleResponder,
+    ScheduleHitLane,
     ScheduleRefreshService,
     ScheduleViews,
     {

@@ -67,17 +67,16 @@ export class ScheduleService {
 
   /** The company's document, or `view` of it; views are cached beside the document. */
   async get(key: ScheduleKey, view?: DocumentView): Promise<ScheduleAnswer> {
+    const known = this.known(key, view);
+    if (known) {
+      return known;
+    }
     if (!view) {
-      return this.getDocument(key);
+      return this.fetchDocument(key);
     }
     const viewKey = DocumentCache.key(key.date, key.companyId, `/${view.id}`);
-    const cached = this.cache.get(viewKey);
-    if (cached) {
-      this.revalidateIfDue(viewKey, key, cached);
-      return this.stored(key, cached);
-    }
     const generation = this.cache.generation;
-    const { document, state } = await this.getDocument(key);
+    const { document, state } = this.known(key) ?? (await this.fetchDocument(key));
     const rendered = view.render(document.body);
     const viewDocument =
       state === 'MISS'
@@ -86,14 +85,21 @@ export class ScheduleService {
     return { document: viewDocument, state };
   }
 
-  private async getDocument(key: ScheduleKey): Promise<ScheduleAnswer> {
+  /** The answer from memory (HIT or STALE), without waiting; undefined when not in memory. */
+  known(key: ScheduleKey, view?: DocumentView): ScheduleAnswer | undefined {
+    const cacheKey = DocumentCache.key(key.date, key.companyId, view ? `/${view.id}` : '');
+    const cached = this.cache.get(cacheKey);
+    if (!cached) {
+      return undefined;
+    }
+    this.revalidateIfDue(cacheKey, key, cached);
+    return this.stored(key, cached);
+  }
+
+  /** The document, not in memory: from storage, else from one shared refresh. */
+  private async fetchDocument(key: ScheduleKey): Promise<ScheduleAnswer> {
     const requestedAt = Date.now();
     const cacheKey = DocumentCache.key(key.date, key.companyId);
-    const cached = this.cache.get(cacheKey);
-    if (cached) {
-      this.revalidateIfDue(cacheKey, key, cached);
-      return this.stored(key, cached);
-    }
     const generation = this.cache.generation;
     let loaded: Loaded | null;
     try {
