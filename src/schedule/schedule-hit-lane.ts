@@ -100,7 +100,7 @@ export class ScheduleHitLane implements OnModuleDestroy {
       const length = body ? { 'content-length': String(body.length) } : {};
       response.writeHead(prepared.status, { ...base, ...prepared.headers, ...length });
       response.end(body);
-      const log = requestLogger(this.logger, id);
+      const log = () => requestLogger(this.logger, id);
       this.responder.record(log, key, principal, answer, prepared, startedAt);
     };
     const refuse = ({ message, retryAfterS }: Refusal): void => {

@@ -27,6 +27,7 @@ const RESULTS = { HIT: 'hit', STALE: 'stale', MISS: 'miss' } as const;
 @Injectable()
 export class ScheduleResponder {
   private readonly cacheControl: string;
+  private readonly hitsLogged: boolean;
 
   constructor(
     private readonly metrics: MetricsService,
@@ -34,6 +35,7 @@ export class ScheduleResponder {
   ) {
     // Clients may reuse a copy as long as this service would call it fresh (see `Age`).
     this.cacheControl = `private, max-age=${config.cache.maxAgeSeconds}`;
+    this.hitsLogged = config.logLevel === 'debug' || config.logLevel === 'trace';
   }
 
   prepare(request: IncomingHttpHeaders, { document, state }: ScheduleAnswer): PreparedAnswer {
@@ -67,7 +69,7 @@ export class ScheduleResponder {
 
   /** Counts the answer and logs it: hits at debug (counted by /metrics), the rest at info. */
   record(
-    log: FastifyBaseLogger,
+    log: () => FastifyBaseLogger,
     key: ScheduleKey,
     principal: Principal,
     { state }: ScheduleAnswer,
@@ -77,7 +79,10 @@ export class ScheduleResponder {
     const seconds = (performance.now() - startedAt) / 1000;
     this.metrics.recordRequest(RESULTS[state], seconds, notModified);
     // A line per hit at info would cost a fifth of a hit's CPU.
-    log[state === 'HIT' ? 'debug' : 'info'](
+    if (state === 'HIT' && !this.hitsLogged) {
+      return;
+    }
+    log()[state === 'HIT' ? 'debug' : 'info'](
       {
         ...key,
         role: principal.role,

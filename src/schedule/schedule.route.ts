@@ -66,7 +66,7 @@ export class ScheduleRoute implements OnModuleInit {
         : document.body;
     // Not awaited: awaiting a reply waits for the socket to drain, which an answer need not do.
     void reply.code(prepared.status).headers(prepared.headers).send(body);
-    this.responder.record(request.log, key, principal, answer, prepared, startedAt);
+    this.responder.record(() => request.log, key, principal, answer, prepared, startedAt);
   }
 
   private async authenticate(
