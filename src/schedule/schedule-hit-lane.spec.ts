@@ -48,7 +48,7 @@ class ScriptedLimiter extends RateLimiter {
   refusal: Refusal | undefined;
   failure: Error | undefined;
   constructor() {
-    super(null as never, null as never, []);
+    super(null as never, null as never, [{ name: 'api', limit: 1, path: '/api/' }]);
   }
   override check(): Promise<Refusal | undefined> {
     return this.failure ? Promise.reject(this.failure) : Promise.resolve(this.refusal);
@@ -246,6 +246,19 @@ describe(ScheduleHitLane.name, () => {
       'retry-after': '12',
       'content-type': 'application/json; charset=utf-8',
     });
+  });
+
+  it('should answer at once when no limit counts this path (only the admin limit is set)', async () => {
+    const adminOnly = new RateLimiter(null as never, null as never, [
+      { name: 'admin', limit: 1, path: '/api/admin/' },
+    ]);
+    const subject = lane({}, adminOnly);
+    await held();
+    const response = new RecordedResponse();
+
+    subject.serve(get(`${PATH}&serviceCompanyId=59`, admin()), response as never);
+
+    expect(response.status).toBe(200);
   });
 
   it('should answer the document when the client is within its budget or the check fails', async () => {

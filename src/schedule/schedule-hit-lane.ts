@@ -32,6 +32,7 @@ export class ScheduleHitLane implements OnModuleDestroy {
   private open = true;
   private readonly cors: boolean;
   private readonly debugLogging: boolean;
+  private readonly limiter: RateLimiter | undefined;
 
   constructor(
     private readonly authenticator: Authenticator,
@@ -40,11 +41,13 @@ export class ScheduleHitLane implements OnModuleDestroy {
     private readonly responder: ScheduleResponder,
     @Inject(ROOT_LOGGER) private readonly logger: FastifyBaseLogger,
     config: AppConfig,
-    @Optional() private readonly limiter?: RateLimiter,
+    @Optional() limiter?: RateLimiter,
   ) {
     this.cors = config.http.corsOrigins.length > 0;
     // The route's log lines carry what a debugging operator expects from Fastify.
     this.debugLogging = config.logLevel === 'debug' || config.logLevel === 'trace';
+    // RATE_LIMIT_PER_MINUTE=0 may leave only the admin limit, which never counts this path.
+    this.limiter = limiter?.appliesTo(SCHEDULE_PATH) ? limiter : undefined;
   }
 
   /** From shutdown on, Fastify answers everything (it refuses new requests while closing). */
