@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { parse as parseQueryString } from 'fast-querystring';
 import { FastifyBaseLogger } from 'fastify';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Authenticator } from '../auth/authenticator';
@@ -13,7 +14,6 @@ import { ScheduleKey, parseScheduleQuery } from './schedule-key';
 import { ScheduleViews } from './schedule-views.service';
 import { ScheduleService } from './schedule.service';
 import { SCHEDULE_PATH } from './schedule.route';
-import { parse as parseQueryString } from 'fast-querystring';
 
 const PATH_AND_QUERY = `${SCHEDULE_PATH}?`;
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -123,7 +123,11 @@ export class ScheduleHitLane implements OnModuleDestroy {
     // The limiter fails open itself; an unexpected error still answers rather than hangs.
     this.limiter
       .check(SCHEDULE_PATH, { headers: request.headers, ip: '' })
-      .then((refusal) => (refusal ? refuse(refusal) : send()), send);
+      .then((refusal) => (refusal ? refuse(refusal) : send()), send)
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, reqId: id }, 'hit lane could not answer');
+        response.destroy();
+      });
     return true;
   }
 }
