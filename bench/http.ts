@@ -194,9 +194,14 @@ function utcDate(offsetDays: number): string {
   return new Date(today + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+/** The item whose `value` is the median (the upper one of an even count). */
+function medianBy<T>(items: T[], value: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => value(a) - value(b));
   return sorted[Math.floor(sorted.length / 2)];
+}
+
+function median(values: number[]): number {
+  return medianBy(values, (v) => v);
 }
 
 function percentile(sorted: number[], p: number): number | null {
@@ -386,10 +391,7 @@ class Bench {
         results[index].push(await run(round));
       }
     }
-    return results.map((measured) => {
-      const sorted = [...measured].sort((x, y) => x.result.requests.mean - y.result.requests.mean);
-      return sorted[Math.floor(sorted.length / 2)];
-    });
+    return results.map((measured) => medianBy(measured, (m) => m.result.requests.mean));
   }
 
   private ratioRow(

@@ -46,7 +46,7 @@ export class JoseTokenVerifier extends TokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
-    const cached = this.cache.get(token);
+    const cached = this.known(token);
     if (cached) {
       return cached;
     }

@@ -1,7 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
-import type { HeadersObject, SchemaObject } from '@nestjs/swagger';
-import type { ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { HeadersObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
 import { AuthMessages } from '../auth/auth.errors';
 import { MESSAGE_SCHEMA } from './schemas';
 

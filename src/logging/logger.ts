@@ -74,6 +74,11 @@ class LazyChildLogger {
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
+/** Whether `level` writes debug lines (hits are logged only then). */
+export function logsDebug(level: LogLevel): boolean {
+  return level === 'debug' || level === 'trace';
+}
+
 /** A request's logger, as Fastify would make it (`reqId` bound), for requests Fastify never sees. */
 export function requestLogger(root: FastifyBaseLogger, reqId: string): FastifyBaseLogger {
   return new LazyChildLogger(root, { reqId }, {});

@@ -7,7 +7,7 @@ import { resolveCompanyId } from '../auth/tenant-access';
 import { AppConfig } from '../config/app-config';
 import { requestId } from '../http/request-id';
 import { JSON_SECURITY_HEADERS } from '../http/security-headers';
-import { requestLogger, ROOT_LOGGER } from '../logging/logger';
+import { logsDebug, requestLogger, ROOT_LOGGER } from '../logging/logger';
 import { RateLimiter, Refusal } from '../rate-limit/rate-limiter';
 import { ScheduleResponder } from './schedule-responder';
 import { ScheduleKey, parseScheduleQuery } from './schedule-key';
@@ -45,7 +45,7 @@ export class ScheduleHitLane implements OnModuleDestroy {
   ) {
     this.cors = config.http.corsOrigins.length > 0;
     // The route's log lines carry what a debugging operator expects from Fastify.
-    this.debugLogging = config.logLevel === 'debug' || config.logLevel === 'trace';
+    this.debugLogging = logsDebug(config.logLevel);
     // RATE_LIMIT_PER_MINUTE=0 may leave only the admin limit, which never counts this path.
     this.limiter = limiter?.appliesTo(SCHEDULE_PATH) ? limiter : undefined;
   }

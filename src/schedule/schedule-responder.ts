@@ -3,6 +3,7 @@ import { FastifyBaseLogger } from 'fastify';
 import { IncomingHttpHeaders } from 'node:http';
 import { Principal } from '../auth/principal';
 import { AppConfig } from '../config/app-config';
+import { logsDebug } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { Encoding } from './document-cache';
 import { isNotModified, negotiateEncoding } from './http-caching';
@@ -35,7 +36,7 @@ export class ScheduleResponder {
   ) {
     // Clients may reuse a copy as long as this service would call it fresh (see `Age`).
     this.cacheControl = `private, max-age=${config.cache.maxAgeSeconds}`;
-    this.hitsLogged = config.logLevel === 'debug' || config.logLevel === 'trace';
+    this.hitsLogged = logsDebug(config.logLevel);
   }
 
   prepare(request: IncomingHttpHeaders, { document, state }: ScheduleAnswer): PreparedAnswer {

@@ -1,4 +1,4 @@
-import type { OperationObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { OperationObject } from '@nestjs/swagger';
 import {
   authenticatedResponses,
   BEARER_AUTH,
