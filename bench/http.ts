@@ -10,7 +10,7 @@
  *
  * Environment (defaults keep the whole run to ~5 minutes on 2 cores):
  * - BENCH_DURATION_S         measured seconds per load run (5), BENCH_WARMUP_S before each (1)
- * - BENCH_CONNECTIONS        autocannon connections (50)
+ * - BENCH_CONNECTIONS        connections of every load run (50)
  * - BENCH_SCENARIOS          which scenarios, comma-separated numbers (all: 1-8)
  * - BENCH_STORM_SIZES        concurrent requests per miss storm (1,10,100,1000)
  * - BENCH_STORM_LATENCY_MS   simulated upstream latency during the storms (2000)
@@ -23,6 +23,9 @@
  * - BENCH_RATE_LIMIT_PER_MINUTE  the services' RATE_LIMIT_PER_MINUTE (0: off; set it high,
  *   e.g. 1000000, to measure what the limiter costs per request)
  * - BENCH_REQUIRE_GOALS=1    also exit 1 when a goal is missed (default: only on errors)
+ *
+ * Latency at a fixed rate (scenario 1) comes from evenly paced runs (support/paced-load.ts), not
+ * from autocannon's `overallRate`, which sends each second's quota in a burst at full load.
  *
  * The document: the simulated company and date whose answer is closest to 100 KB, fetched from
  * the service once (a real miss through the sim); the baselines serve that exact Buffer with the
@@ -43,7 +46,8 @@ import { mapLimit } from '../src/common/map-limit';
 import { rawGet, type RawAnswer } from '../test/support/raw-get';
 import { azuriteConnectionString } from '../test/support/services';
 import { createUpstreamSim, type UpstreamSim } from '../tools/upstream-sim/upstream-sim';
-import { load, measure, type Measured } from './support/load';
+import { load, measure, measurePaced, type Measured } from './support/load';
+import { pacedLoad } from './support/paced-load';
 import { machineLines } from './support/machine';
 import {
   isExiting,
@@ -79,6 +83,8 @@ const SWR_LATENCY_MARGIN_S = 5;
 const STALE_IF_ERROR_LATENCY_MS = 500;
 // One run on a shared machine moves ±20 %: comparisons use medians of alternating rounds.
 const ROUNDS = 3;
+// A p99 moves more between runs than req/s does.
+const P99_ROUNDS = 7;
 const STORM_TIMEOUT_MS = 60_000;
 const PROBE_INTERVAL_MS = 100;
 const MIB = 1024 * 1024;
@@ -155,8 +161,8 @@ class Report {
     this.runs.push({ label, measured });
     const r = measured.result;
     log(
-      `${label}: ${r.requests.mean.toFixed(0)} req/s, p50 ${r.latency.p50} ms, ` +
-        `p99 ${r.latency.p99} ms, server ${fixed(measured.serverCpuUsPerRequest, 0)} µs/req`,
+      `${label}: ${r.reqPerS.toFixed(0)} req/s, p50 ${formatMs(r.p50Ms)} ms, ` +
+        `p99 ${formatMs(r.p99Ms)} ms, server ${fixed(measured.serverCpuUsPerRequest, 0)} µs/req`,
     );
     return measured;
   }
@@ -181,6 +187,10 @@ class Report {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
+
+/** autocannon's whole milliseconds as they are; the paced runs' fractions to 0.1 ms. */
+const formatMs = (value: number | null): string =>
+  value === null ? '—' : Number.isInteger(value) ? String(value) : value.toFixed(1);
 
 const fixed = (value: number | null, digits: number): string =>
   value === null || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits);
@@ -244,11 +254,10 @@ function cacheHeaders(answer: RawAnswer): string {
 /** Problems with a run's answers: anything but `expected` statuses, errors, timeouts. */
 function runProblems(m: Measured, expected: number): string | null {
   const r = m.result;
-  const other = Object.entries(r.statusCodeStats).filter(([code]) => Number(code) !== expected);
+  const other = [...r.statuses].filter(([code]) => code !== expected);
   const parts = [
-    ...other.map(([code, { count }]) => `${count}× HTTP ${code}`),
-    ...(r.errors > 0 ? [`${r.errors} errors`] : []),
-    ...(r.timeouts > 0 ? [`${r.timeouts} timeouts`] : []),
+    ...other.map(([code, count]) => `${count}× HTTP ${code}`),
+    ...(r.errors > 0 ? [`${r.errors} errors or timeouts`] : []),
   ];
   return parts.length > 0 ? parts.join(', ') : null;
 }
@@ -367,6 +376,18 @@ class Bench {
     );
   }
 
+  /** A paced run at a fixed rate (after a warm-up at that rate), for latency at that load. */
+  private async pacedRun(label: string, pid: number, url: string, rate: number): Promise<Measured> {
+    const options = { url, headers: AUTH, connections: this.config.connections, rate };
+    if (this.config.warmupS > 0) {
+      await pacedLoad({ ...options, durationS: this.config.warmupS });
+    }
+    return this.report.run(
+      label,
+      await measurePaced(pid, { ...options, durationS: this.config.durationS }),
+    );
+  }
+
   private row(
     scenario: string,
     subject: Measured | null,
@@ -375,9 +396,9 @@ class Bench {
     const r = subject?.result;
     this.report.rows.push({
       scenario,
-      reqPerS: r ? r.requests.mean : null,
-      p50Ms: r ? r.latency.p50 : null,
-      p99Ms: r ? r.latency.p99 : null,
+      reqPerS: r ? r.reqPerS : null,
+      p50Ms: r ? r.p50Ms : null,
+      p99Ms: r ? r.p99Ms : null,
       ...fields,
     });
   }
@@ -391,7 +412,7 @@ class Bench {
         results[index].push(await run(round));
       }
     }
-    return results.map((measured) => medianBy(measured, (m) => m.result.requests.mean));
+    return results.map((measured) => medianBy(measured, (m) => m.result.reqPerS));
   }
 
   private ratioRow(
@@ -402,12 +423,12 @@ class Bench {
     min: number,
     expectedStatus = 200,
   ): void {
-    const ratio = subject.result.requests.mean / Math.max(1, baseline.result.requests.mean);
+    const ratio = subject.result.reqPerS / Math.max(1, baseline.result.reqPerS);
     const problems = [runProblems(subject, expectedStatus), runProblems(baseline, 200)].filter(
       (p): p is string => p !== null,
     );
     this.row(scenario, subject, {
-      baseline: `${baselineName}: ${baseline.result.requests.mean.toFixed(0)} req/s`,
+      baseline: `${baselineName}: ${baseline.result.reqPerS.toFixed(0)} req/s`,
       ratio: `${ratio.toFixed(2)}×${problems.length > 0 ? ` (${problems.join('; ')})` : ''}`,
       goal: `≥ ${min}×`,
       pass: problems.length === 0 && ratio >= min,
@@ -530,13 +551,19 @@ class Bench {
         await this.guard('2. hot hit vs naive (blob read per request)', async () => {
           const naive = await startService(this.env('hot', { CACHE_MEMORY_MB: '0' }), 'naive');
           started.push(naive);
-          const m = await this.loadRun(
-            'naive (CACHE_MEMORY_MB=0)',
-            naive.pid,
-            scheduleUrl(naive.url, doc.date, doc.companyId),
-            AUTH,
+          const naiveUrl = scheduleUrl(naive.url, doc.date, doc.companyId);
+          const [svc, m] = await this.alternating([
+            (round) => this.loadRun(`hot hit beside naive, round ${round}`, service.pid, url, AUTH),
+            (round) =>
+              this.loadRun(`naive (CACHE_MEMORY_MB=0), round ${round}`, naive.pid, naiveUrl, AUTH),
+          ]);
+          this.ratioRow(
+            '2. hot hit vs naive (blob read per request)',
+            svc,
+            m,
+            `naive, median of ${ROUNDS}`,
+            10,
           );
-          this.ratioRow('2. hot hit vs naive (blob read per request)', hot, m, 'naive', 10);
         });
       }
       if (this.config.scenarios.has(3)) {
@@ -579,34 +606,32 @@ class Bench {
       pass: null,
     });
 
-    // One run's p99 is a few stalls of a shared machine: rounds alternate and medians compare.
-    const rate = Math.max(1, Math.round(base.result.requests.mean / 2));
+    // A p99 is a few stalls of a shared machine: rounds alternate and medians compare.
+    const rate = Math.max(1, Math.round(base.result.reqPerS / 2));
     const bareRuns: Measured[] = [];
     const svcRuns: Measured[] = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      const suffix = `at ${rate} req/s, round ${round}`;
-      const options = { overallRate: rate };
-      bareRuns.push(await this.loadRun(`bare ${suffix}`, bare.pid, bare.url, AUTH, options));
-      svcRuns.push(await this.loadRun(`hot hit ${suffix}`, service.pid, url, AUTH, options));
+    for (let round = 1; round <= P99_ROUNDS; round++) {
+      const suffix = `paced at ${rate} req/s, round ${round}`;
+      bareRuns.push(await this.pacedRun(`bare ${suffix}`, bare.pid, bare.url, rate));
+      svcRuns.push(await this.pacedRun(`hot hit ${suffix}`, service.pid, url, rate));
     }
-    const bareP99 = median(bareRuns.map((m) => m.result.latency.p99));
-    const svcP99 = median(svcRuns.map((m) => m.result.latency.p99));
-    // autocannon records whole milliseconds: a p99 under 1 ms counts as 1 ms here.
-    const p99Ratio = Math.max(1, svcP99) / Math.max(1, bareP99);
+    const bareP99 = median(bareRuns.map((m) => m.result.p99Ms));
+    const svcP99 = median(svcRuns.map((m) => m.result.p99Ms));
+    const p99Ratio = svcP99 / Math.max(0.001, bareP99);
     const problems = [
       ...svcRuns.map((m) => runProblems(m, 200)),
       ...bareRuns.map((m) => runProblems(m, 200)),
     ].filter(Boolean);
-    const slowest = Math.min(...svcRuns.map((m) => m.result.requests.mean));
+    const slowest = Math.min(...svcRuns.map((m) => m.result.reqPerS));
     if (slowest < rate * 0.95) {
       problems.push(`reached ${slowest.toFixed(0)} of ${rate} req/s`);
     }
     this.report.rows.push({
-      scenario: `1. hot hit at ${rate} req/s (half of bare max), median p99 of ${ROUNDS} runs`,
-      reqPerS: median(svcRuns.map((m) => m.result.requests.mean)),
-      p50Ms: median(svcRuns.map((m) => m.result.latency.p50)),
+      scenario: `1. hot hit paced at ${rate} req/s (half of bare max), median p99 of ${P99_ROUNDS} runs`,
+      reqPerS: median(svcRuns.map((m) => m.result.reqPerS)),
+      p50Ms: median(svcRuns.map((m) => m.result.p50Ms)),
       p99Ms: svcP99,
-      baseline: `bare median p99 ${bareP99} ms`,
+      baseline: `bare median p99 ${formatMs(bareP99)} ms`,
       ratio: `${p99Ratio.toFixed(2)}×${problems.length > 0 ? ` (${problems.join('; ')})` : ''}`,
       goal: '≤ 1.5×',
       pass: problems.length === 0 && p99Ratio <= 1.5,
@@ -622,7 +647,7 @@ class Bench {
     const scenario = '3. 304 If-None-Match vs 200 hit';
     if (doc.etag === null) {
       this.row(scenario, null, {
-        baseline: `200 hit: ${hot.result.requests.mean.toFixed(0)} req/s`,
+        baseline: `200 hit: ${hot.result.reqPerS.toFixed(0)} req/s`,
         ratio: 'no ETag on the hit',
         goal: '≥ 1.5×, no body',
         pass: false,
@@ -636,16 +661,16 @@ class Bench {
         `content-length ${header(check, 'content-length') ?? '(none)'}`,
     );
     const m = await this.loadRun('If-None-Match (service)', service.pid, url, headers);
-    const bytesPerResponse = m.result.throughput.total / Math.max(1, m.result.requests.total);
+    const bytesPerResponse = m.result.bytes / Math.max(1, m.result.requests);
     this.report.detail(
       `304 run: ${bytesPerResponse.toFixed(0)} bytes per response (headers included) against ` +
-        `${(hot.result.throughput.total / Math.max(1, hot.result.requests.total)).toFixed(0)} for the 200 hit`,
+        `${(hot.result.bytes / Math.max(1, hot.result.requests)).toFixed(0)} for the 200 hit`,
     );
     const noBody = check.status === 304 && check.body.length === 0 && bytesPerResponse < 1024;
-    const ratio = m.result.requests.mean / Math.max(1, hot.result.requests.mean);
+    const ratio = m.result.reqPerS / Math.max(1, hot.result.reqPerS);
     const problems = runProblems(m, 304);
     this.row(scenario, m, {
-      baseline: `200 hit: ${hot.result.requests.mean.toFixed(0)} req/s`,
+      baseline: `200 hit: ${hot.result.reqPerS.toFixed(0)} req/s`,
       ratio:
         `${ratio.toFixed(2)}×, ${bytesPerResponse.toFixed(0)} B/response` +
         (problems ? ` (${problems})` : ''),
@@ -903,17 +928,17 @@ class Bench {
     );
     const problems = runProblems(m, 200);
     const hot = this.simHit;
-    const ratio = hot ? m.result.requests.mean / Math.max(1, hot.result.requests.mean) : null;
+    const ratio = hot ? m.result.reqPerS / Math.max(1, hot.result.reqPerS) : null;
     this.row('6. stale-while-revalidate, throughput', m, {
       baseline: hot
-        ? `hot hit, same document: ${hot.result.requests.mean.toFixed(0)} req/s (medians of ${ROUNDS})`
+        ? `hot hit, same document: ${hot.result.reqPerS.toFixed(0)} req/s (medians of ${ROUNDS})`
         : 'hot hit not run',
       ratio: `${fixed(ratio, 2)}×${problems ? ` (${problems})` : ''}`,
       goal: '≈ hit speed (≥ 0.8×)',
       pass: ratio === null ? null : problems === null && ratio >= 0.8,
     });
     this.row('6. stale-while-revalidate, refreshes', null, {
-      baseline: `${m.result.requests.total} requests, STALE seen ${stale} of ${answers}×`,
+      baseline: `${m.result.requests} requests, STALE seen ${stale} of ${answers}×`,
       ratio: `${calls} upstream call(s)`,
       goal: 'every answer STALE, 1 call',
       pass: answers > 0 && stale === answers && calls === 1,
@@ -946,8 +971,12 @@ class Bench {
     const seen = await probe.stop();
     const calls = sim.calls(date) - before;
     runs.forEach((m, i) => this.report.run(`stale-if-error (${services[i].name})`, m));
-    const fiveXx = runs.reduce((n, m) => n + m.result['5xx'], 0);
-    const total = runs.reduce((n, m) => n + m.result.requests.total, 0);
+    const fiveXx = runs.reduce(
+      (n, m) =>
+        n + [...m.result.statuses].reduce((k, [code, count]) => k + (code >= 500 ? count : 0), 0),
+      0,
+    );
+    const total = runs.reduce((n, m) => n + m.result.requests, 0);
     const others = runs.map((m) => runProblems(m, 200)).filter(Boolean);
     this.report.detail(
       `stale-if-error: upstream answering 500 to every call (${calls} failed call(s) for ${date} ` +
@@ -955,9 +984,9 @@ class Bench {
     );
     this.report.rows.push({
       scenario: '7. stale-if-error, upstream failing, 2 replicas',
-      reqPerS: runs.reduce((n, m) => n + m.result.requests.mean, 0),
-      p50Ms: Math.max(...runs.map((m) => m.result.latency.p50)),
-      p99Ms: Math.max(...runs.map((m) => m.result.latency.p99)),
+      reqPerS: runs.reduce((n, m) => n + m.result.reqPerS, 0),
+      p50Ms: Math.max(...runs.map((m) => m.result.p50Ms)),
+      p99Ms: Math.max(...runs.map((m) => m.result.p99Ms)),
       baseline: `${total} requests`,
       ratio: `${fiveXx} × 5xx${others.length > 0 ? ` (${others.join('; ')})` : ''}`,
       goal: '0 × 5xx',
@@ -1181,7 +1210,6 @@ function jobCount(body: Buffer): number {
 // ---------------------------------------------------------------------------------------------
 
 function summaryTable(rows: Row[]): string {
-  const ms = (value: number | null): string => (value === null ? '—' : fixed(value, 0));
   const lines = [
     '| scenario | req/s | p50 ms | p99 ms | baseline | ratio / result | goal | pass |',
     '| --- | ---: | ---: | ---: | --- | --- | --- | --- |',
@@ -1191,7 +1219,7 @@ function summaryTable(rows: Row[]): string {
   for (const row of rows) {
     lines.push(
       `| ${row.scenario} | ${row.reqPerS === null ? '—' : fixed(row.reqPerS, 0)} | ` +
-        `${ms(row.p50Ms)} | ${ms(row.p99Ms)} | ${cell(row.baseline)} | ${cell(row.ratio)} | ${row.goal} | ` +
+        `${formatMs(row.p50Ms)} | ${formatMs(row.p99Ms)} | ${cell(row.baseline)} | ${cell(row.ratio)} | ${row.goal} | ` +
         `${row.pass === null ? 'n/a' : row.pass ? 'pass' : 'FAIL'} |`,
     );
   }
@@ -1235,8 +1263,8 @@ function runsTable(runs: Run[]): string {
   for (const { label, measured: m } of runs) {
     const r = m.result;
     lines.push(
-      `| ${label} | ${r.requests.mean.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ` +
-        `${(r.throughput.total / Math.max(1, r.requests.total) / 1024).toFixed(1)} | ` +
+      `| ${label} | ${r.reqPerS.toFixed(0)} | ${formatMs(r.p50Ms)} | ${formatMs(r.p99Ms)} | ` +
+        `${(r.bytes / Math.max(1, r.requests) / 1024).toFixed(1)} | ` +
         `${fixed(m.serverCpuUsPerRequest, 0)} | ${pct(m.serverCores)} | ${pct(m.loadCores)} | ` +
         `${pct(othersCores(m))} |`,
     );
@@ -1250,8 +1278,10 @@ function reportText(config: Config, report: Report, machine: string[]): string {
     '',
     ...machine,
     `- load: autocannon in the benchmark process, ${config.connections} connections, keep-alive; ` +
-      `${config.warmupS} s warm-up then ${config.durationS} s measured per run; ` +
-      `services LOG_LEVEL=${config.logLevel}, RATE_LIMIT_PER_MINUTE=${config.rateLimitPerMinute}` +
+      `${config.warmupS} s warm-up then ${config.durationS} s measured per run; the fixed-rate ` +
+      `runs are paced evenly over the same connections (bench/support/paced-load.ts)`,
+    `- services: LOG_LEVEL=${config.logLevel}, ` +
+      `RATE_LIMIT_PER_MINUTE=${config.rateLimitPerMinute}` +
       (config.rateLimitPerMinute === 0 ? ' (rate limiting off)' : ''),
     '- Redis, Azurite (in memory), the services and the bare baselines run as their own ' +
       'processes; the simulated legacy API runs inside the benchmark process',
@@ -1262,7 +1292,8 @@ function reportText(config: Config, report: Report, machine: string[]): string {
     'Ratios are of req/s unless said otherwise. The load generator shares the 2 cores with the ' +
       'server: when it is near 100 % CPU the run is client-bound, and server CPU per request ' +
       '(below) separates the servers better than req/s. "Rest of the machine" is everything ' +
-      'else (Azurite, Redis, kernel, other programs). autocannon records whole milliseconds.',
+      'else (Azurite, Redis, kernel, other programs). autocannon records whole milliseconds; the ' +
+      'paced runs record fractions, from the moment each request was due.',
     '',
     '## Runs',
     '',

@@ -1,0 +1,254 @@
+/**
+ * Open-loop load at a fixed rate, for latency at a given load. autocannon's `overallRate` is a
+ * per-second quota per connection: every connection sends its share back to back at the start of
+ * each second and then waits, so "half the maximum rate" is full load for half of each second.
+ * Here request i is due at start + i / rate; a due request goes out on any idle keep-alive
+ * connection, or waits for one, and its latency runs from when it was due (as wrk2 measures, so a
+ * slow server cannot hide its queue by slowing the sender).
+ */
+import { connect, type Socket } from 'node:net';
+
+export interface PacedOptions {
+  url: string;
+  headers: Record<string, string>;
+  connections: number;
+  /** Requests per second. */
+  rate: number;
+  durationS: number;
+}
+
+export interface PacedResult {
+  /** Requests due in the run; each is answered or counted in `errors`. */
+  due: number;
+  completed: number;
+  /** Requests lost to a connection error or still unanswered `GRACE_MS` after the last was due. */
+  errors: number;
+  statuses: Map<number, number>;
+  /** Response bytes received, headers included. */
+  bytes: number;
+  /** Completed requests per second of the run. */
+  reqPerS: number;
+  /** Latency from due time to the last byte, milliseconds. */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+const TICK_MS = 1;
+const GRACE_MS = 30_000;
+const HEADER_END = Buffer.from('\r\n\r\n');
+const READ_BUFFER_BYTES = 256 * 1024;
+const CONTENT_LENGTH = /\r\ncontent-length:\s*(\d+)/i;
+
+/**
+ * One keep-alive connection that frames answers by Content-Length (the service always sends it).
+ * It reads into one buffer of its own, so a run allocates nothing per chunk: the generator's GC
+ * pauses would otherwise count as the server's latency.
+ */
+class Connection {
+  private readonly socket: Socket;
+  private head: Buffer | null = null;
+  private bodyLeft = -1;
+  private status = 0;
+  private bytes = 0;
+  dueAt = 0;
+  busy = false;
+  connected = false;
+
+  constructor(
+    url: URL,
+    connected: (connection: Connection) => void,
+    private readonly done: (connection: Connection, status: number, bytes: number) => void,
+    private readonly lost: (connection: Connection) => void,
+  ) {
+    const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    this.socket = connect({
+      port: Number(url.port),
+      host: url.hostname,
+      noDelay: true,
+      onread: {
+        buffer: readBuffer,
+        callback: (length) => {
+          this.onRead(readBuffer.subarray(0, length));
+          return true;
+        },
+      },
+    });
+    this.socket.once('connect', () => {
+      this.connected = true;
+      connected(this);
+    });
+    this.socket.on('error', () => this.socket.destroy());
+    this.socket.on('close', () => this.lost(this));
+  }
+
+  send(request: Buffer, dueAt: number): void {
+    this.busy = true;
+    this.dueAt = dueAt;
+    this.socket.write(request);
+  }
+
+  close(): void {
+    this.socket.removeAllListeners('close');
+    this.socket.destroy();
+  }
+
+  private onRead(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    if (this.bodyLeft < 0) {
+      const head = this.head ? Buffer.concat([this.head, chunk]) : chunk;
+      const end = head.indexOf(HEADER_END);
+      if (end < 0) {
+        // The read buffer is reused: keep a copy of a head split across reads.
+        this.head = Buffer.from(head);
+        return;
+      }
+      this.head = null;
+      const text = head.toString('latin1', 0, end);
+      this.status = Number(text.slice(9, 12));
+      const length = CONTENT_LENGTH.exec(text);
+      this.bodyLeft = length ? Number(length[1]) : 0;
+      chunk = head.subarray(end + HEADER_END.length);
+    }
+    this.bodyLeft -= chunk.length;
+    if (this.bodyLeft <= 0) {
+      this.bodyLeft = -1;
+      this.busy = false;
+      const bytes = this.bytes;
+      this.bytes = 0;
+      this.done(this, this.status, bytes);
+    }
+  }
+}
+
+function requestBytes(url: URL, headers: Record<string, string>): Buffer {
+  const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
+  for (const [name, value] of Object.entries(headers)) {
+    lines.push(`${name}: ${value}`);
+  }
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+}
+
+function percentileOf(sorted: Float64Array, p: number): number {
+  return sorted.length === 0
+    ? 0
+    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export function pacedLoad(options: PacedOptions): Promise<PacedResult> {
+  const url = new URL(options.url);
+  const request = requestBytes(url, options.headers);
+  const due = Math.max(1, Math.round(options.rate * options.durationS));
+  const latencies = new Float64Array(due);
+  const statuses = new Map<number, number>();
+  const idle: Connection[] = [];
+  const waiting: number[] = [];
+  let completed = 0;
+  let errors = 0;
+  let bytes = 0;
+  let sent = 0;
+  let start = 0;
+  let connecting = options.connections;
+  let alive = options.connections;
+
+  return new Promise<PacedResult>((resolve) => {
+    let ticker: NodeJS.Timeout | undefined;
+    let deadline: NodeJS.Timeout | undefined;
+    let finished = false;
+    const finish = (): void => {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      clearInterval(ticker);
+      clearTimeout(deadline);
+      for (const connection of connections) {
+        connection.close();
+      }
+      const wallS = (performance.now() - start) / 1000;
+      const sorted = latencies.subarray(0, completed).sort();
+      resolve({
+        due,
+        completed,
+        errors: due - completed,
+        statuses,
+        bytes,
+        reqPerS: completed / wallS,
+        p50Ms: percentileOf(sorted, 50),
+        p99Ms: percentileOf(sorted, 99),
+        maxMs: sorted.length === 0 ? 0 : sorted[sorted.length - 1],
+      });
+    };
+    const settle = (): void => {
+      if (completed + errors === due) {
+        finish();
+      }
+    };
+    const onDone = (connection: Connection, status: number, received: number): void => {
+      latencies[completed++] = performance.now() - connection.dueAt;
+      bytes += received;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      const next = waiting.shift();
+      if (next === undefined) {
+        idle.push(connection);
+      } else {
+        connection.send(request, next);
+      }
+      settle();
+    };
+    const onLost = (connection: Connection): void => {
+      const index = idle.indexOf(connection);
+      if (index >= 0) {
+        idle.splice(index, 1);
+      }
+      errors += connection.busy ? 1 : 0;
+      connection.busy = false;
+      // With no connection left, nothing waiting or still due can be answered.
+      if (--alive === 0) {
+        errors += waiting.length + (due - sent);
+        waiting.length = 0;
+        sent = due;
+      }
+      if (!connection.connected && --connecting === 0) {
+        begin();
+      }
+      settle();
+    };
+    const tick = (): void => {
+      // Due requests are stamped when this loop sees them, so a pause of the generator itself
+      // (GC, scheduling) is not counted as the server's latency; waiting for a free connection is.
+      const now = performance.now();
+      const dueNow = Math.min(due, Math.floor(((now - start) * options.rate) / 1000) + 1);
+      for (; sent < dueNow; sent++) {
+        const connection = idle.pop();
+        if (connection) {
+          connection.send(request, now);
+        } else {
+          waiting.push(now);
+        }
+      }
+      if (sent === due) {
+        clearInterval(ticker);
+      }
+    };
+    const begin = (): void => {
+      if (finished) {
+        return;
+      }
+      start = performance.now();
+      ticker = setInterval(tick, TICK_MS);
+      deadline = setTimeout(finish, options.durationS * 1000 + GRACE_MS);
+      tick();
+    };
+    const onConnected = (connection: Connection): void => {
+      idle.push(connection);
+      if (--connecting === 0) {
+        begin();
+      }
+    };
+    const connections: Connection[] = [];
+    for (let i = 0; i < options.connections; i++) {
+      connections.push(new Connection(url, onConnected, onDone, onLost));
+    }
+  });
+}
