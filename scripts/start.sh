@@ -56,7 +56,8 @@ export AZURE_STORAGE_CONNECTION_STRING=${AZURE_STORAGE_CONNECTION_STRING:-"Defau
 export UPSTREAM_BASE_URL=${UPSTREAM_BASE_URL:-http://127.0.0.1:$SIM_PORT}
 export ADMIN_API_TOKEN=${ADMIN_API_TOKEN:-local-admin-token-not-for-production}
 export AUTH_JWT_SECRET=${AUTH_JWT_SECRET:-local-jwt-secret-not-for-production-0123456789}
-start schedule-cache "$PORT" node dist/main.js
+# The production image's runtime flags (its Dockerfile's ENV NODE_OPTIONS), for the service only.
+NODE_OPTIONS=$(sed -n 's/^ENV NODE_OPTIONS="\(.*\)"$/\1/p' Dockerfile) start schedule-cache "$PORT" node dist/main.js
 
 today=$(date -u +%F)
 base="http://127.0.0.1:$PORT"

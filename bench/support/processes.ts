@@ -3,7 +3,7 @@
  * way out (normal end, error, Ctrl-C, budget exceeded, even `process.exit`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 import { canConnect, freePort } from '../../test/support/services';
@@ -214,13 +214,28 @@ export async function startAzurite(): Promise<Child & { port: number }> {
   return azurite;
 }
 
-/** The built service (`dist/main.js`), ready once `/health/ready` answers 2xx. */
+/** The production image's NODE_OPTIONS (its Dockerfile's `ENV NODE_OPTIONS="..."`), so benchmarks run what ships. */
+export function imageNodeOptions(): string {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const options = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)?.[1];
+  if (options === undefined) {
+    throw new Error('Dockerfile: no ENV NODE_OPTIONS="..." line');
+  }
+  return options;
+}
+
+/** The built service (`dist/main.js`) with the image's NODE_OPTIONS, ready once `/health/ready` answers 2xx. */
 export async function startService(
   env: Record<string, string>,
   name = 'service',
 ): Promise<Child & { url: string }> {
   const port = await freePort();
-  const service = spawnNode(name, SERVICE_MAIN, { ...process.env, ...env, PORT: String(port) });
+  const service = spawnNode(name, SERVICE_MAIN, {
+    ...process.env,
+    NODE_OPTIONS: imageNodeOptions(),
+    ...env,
+    PORT: String(port),
+  });
   const url = `http://${HOST}:${port}`;
   await waitFor(name, service, async () => (await fetchOk(`${url}/health/ready`)) !== null);
   return Object.assign(service, { url });
