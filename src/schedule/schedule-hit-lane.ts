@@ -10,13 +10,15 @@ import { JSON_SECURITY_HEADERS } from '../http/security-headers';
 import { logsDebug, requestLogger, ROOT_LOGGER } from '../logging/logger';
 import { RateLimiter, Refusal } from '../rate-limit/rate-limiter';
 import { ScheduleResponder } from './schedule-responder';
-import { ScheduleKey, parseScheduleQuery } from './schedule-key';
+import { ScheduleKey, ScheduleQuery, parseScheduleQuery } from './schedule-key';
 import { ScheduleViews } from './schedule-views.service';
 import { ScheduleService } from './schedule.service';
 import { SCHEDULE_PATH } from './schedule.route';
 
 const PATH_AND_QUERY = `${SCHEDULE_PATH}?`;
 const JSON_TYPE = 'application/json; charset=utf-8';
+// Clients ask for a few dates each: their query strings repeat, and parsing them is pure.
+const PARSED_QUERIES_MAX = 1024;
 
 /**
  * Answers GET /api/dr-schedule in front of Fastify when everything it needs is in memory: a
@@ -33,6 +35,7 @@ export class ScheduleHitLane implements OnModuleDestroy {
   private readonly cors: boolean;
   private readonly debugLogging: boolean;
   private readonly limiter: RateLimiter | undefined;
+  private readonly parsedQueries = new Map<string, ScheduleQuery | null>();
 
   constructor(
     private readonly authenticator: Authenticator,
@@ -75,12 +78,13 @@ export class ScheduleHitLane implements OnModuleDestroy {
     if (!principal || !choice) {
       return false;
     }
+    const query = this.parseQuery(url.slice(PATH_AND_QUERY.length));
+    if (!query) {
+      return false;
+    }
     let key: ScheduleKey;
     try {
-      const { companyId, date } = parseScheduleQuery(
-        parseQueryString(url.slice(PATH_AND_QUERY.length)),
-      );
-      key = { companyId: resolveCompanyId(principal, companyId), date };
+      key = { companyId: resolveCompanyId(principal, query.companyId), date: query.date };
     } catch {
       return false;
     }
@@ -98,10 +102,13 @@ export class ScheduleHitLane implements OnModuleDestroy {
       return false;
     }
     const id = requestId(request);
-    const base = { ...JSON_SECURITY_HEADERS, 'x-request-id': id };
     const send = (): void => {
-      const length = body ? { 'content-length': String(body.length) } : {};
-      response.writeHead(prepared.status, { ...base, ...prepared.headers, ...length });
+      const headers = Object.assign(prepared.headers, JSON_SECURITY_HEADERS);
+      headers['x-request-id'] = id;
+      if (body) {
+        headers['content-length'] = String(body.length);
+      }
+      response.writeHead(prepared.status, headers);
       response.end(body);
       const log = () => requestLogger(this.logger, id);
       this.responder.record(log, key, principal, answer, prepared, startedAt);
@@ -109,7 +116,8 @@ export class ScheduleHitLane implements OnModuleDestroy {
     const refuse = ({ message, retryAfterS }: Refusal): void => {
       const json = JSON.stringify({ message });
       response.writeHead(429, {
-        ...base,
+        ...JSON_SECURITY_HEADERS,
+        'x-request-id': id,
         'content-type': JSON_TYPE,
         'content-length': String(Buffer.byteLength(json)),
         'retry-after': String(retryAfterS),
@@ -129,5 +137,22 @@ export class ScheduleHitLane implements OnModuleDestroy {
         response.destroy();
       });
     return true;
+  }
+
+  /** The parsed query, or null when it is not a valid one (the route then answers the 400). */
+  private parseQuery(queryString: string): ScheduleQuery | null {
+    let query = this.parsedQueries.get(queryString);
+    if (query === undefined) {
+      try {
+        query = parseScheduleQuery(parseQueryString(queryString));
+      } catch {
+        query = null;
+      }
+      if (this.parsedQueries.size >= PARSED_QUERIES_MAX) {
+        this.parsedQueries.clear();
+      }
+      this.parsedQueries.set(queryString, query);
+    }
+    return query;
   }
 }
