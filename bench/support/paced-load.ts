@@ -3,8 +3,9 @@
  * per-second quota per connection: every connection sends its share back to back at the start of
  * each second and then waits, so "half the maximum rate" is full load for half of each second.
  * Here request i is due at start + i / rate; a due request goes out on any idle keep-alive
- * connection, or waits for one, and its latency runs from when it was due (as wrk2 measures, so a
- * slow server cannot hide its queue by slowing the sender).
+ * connection, or waits for one. Its latency runs from when the generator's 1 ms tick found it
+ * due, so a wait for a free connection counts (a slow server cannot hide its queue by slowing the
+ * sender, as in wrk2) but a pause of the generator itself does not.
  */
 import { connect, type Socket } from 'node:net';
 
@@ -28,7 +29,7 @@ export interface PacedResult {
   bytes: number;
   /** Completed requests per second of the run. */
   reqPerS: number;
-  /** Latency from due time to the last byte, milliseconds. */
+  /** Latency from when the request was found due to its answer's last byte, milliseconds. */
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
@@ -42,8 +43,8 @@ const CONTENT_LENGTH = /\r\ncontent-length:\s*(\d+)/i;
 
 /**
  * One keep-alive connection that frames answers by Content-Length (the service always sends it).
- * It reads into one buffer of its own, so a run allocates nothing per chunk: the generator's GC
- * pauses would otherwise count as the server's latency.
+ * It reads into one buffer of its own, so a run allocates no Buffer per read: the generator's GC
+ * pauses would otherwise land in the server's latency.
  */
 class Connection {
   private readonly socket: Socket;
