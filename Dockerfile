@@ -10,7 +10,8 @@ RUN scripts/build-release.sh
 FROM node:24.21.0-bookworm-slim
 ENV NODE_ENV=production
 # Young generation capped at 16 MB semi-spaces: on a large host V8 grows it to 64 MB, and hits then
-# paid 15-25 ms scavenges (README, Operations: runtime flags). Read by scripts/start.sh and bench/.
+# paid 15-27 ms scavenges (README: Runtime and platform choices). scripts/start.sh and bench/ read
+# this line.
 ENV NODE_OPTIONS="--max-semi-space-size=16"
 WORKDIR /app
 COPY --from=build /app/package.json ./

@@ -12,6 +12,15 @@ function buildStageSources(dockerfile: string): string[] {
   return [...buildStage.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(' '));
 }
 
+/** The runtime stage's `ENV NAME=value` lines (quotes removed), as the container starts with them. */
+function runtimeStageEnv(dockerfile: string): Record<string, string> {
+  const stages = dockerfile.split(/^FROM /m);
+  const runtime = stages[stages.length - 1];
+  return Object.fromEntries(
+    [...runtime.matchAll(/^ENV (\w+)=(.*)$/gm)].map((m) => [m[1], m[2].replace(/^"(.*)"$/, '$1')]),
+  );
+}
+
 describe('Container build', () => {
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   let scratch: string;
@@ -53,8 +62,11 @@ describe('Container build', () => {
       expect(pruned.split('\n')).not.toContain(name);
     }
 
+    // With the image's own environment: a flag NODE_OPTIONS refuses would stop it booting.
+    const imageEnv = runtimeStageEnv(dockerfile);
+    expect(imageEnv.NODE_OPTIONS).toMatch(/--max-semi-space-size=\d+/);
     const service = await startServiceProcess(
-      serviceEnv({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9' }),
+      serviceEnv({ ...imageEnv, UPSTREAM_BASE_URL: 'http://127.0.0.1:9' }),
       scratch,
     );
     service.child.kill('SIGTERM');

@@ -195,6 +195,24 @@ describe(ScheduleHitLane.name, () => {
     expect(response.status).toBeUndefined();
   });
 
+  it("should decide each caller's company anew for a query string seen before, and leave a bad one to the route every time", async () => {
+    const subject = lane();
+    await held();
+    const bad = `/api/dr-schedule?startDate=${DATE}&serviceCompanyId=59`;
+    const office = new RecordedResponse();
+
+    const answered = [
+      subject.serve(get(PATH, { authorization: `Bearer ${OFFICE_TOKEN}` }), office as never),
+      // An admin must name the company: the same query string is not enough for it.
+      subject.serve(get(PATH, admin()), new RecordedResponse() as never),
+      subject.serve(get(bad, admin()), new RecordedResponse() as never),
+      subject.serve(get(bad, admin()), new RecordedResponse() as never),
+    ];
+
+    expect(answered).toEqual([true, false, false, false]);
+    expect(office.status).toBe(200);
+  });
+
   it('should leave every request to the route with debug logging, CORS requests, or after shutdown begins', async () => {
     const request = () =>
       get(`${PATH}&serviceCompanyId=59`, admin({ origin: 'https://portal.example' }));

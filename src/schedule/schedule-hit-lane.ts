@@ -19,6 +19,8 @@ const PATH_AND_QUERY = `${SCHEDULE_PATH}?`;
 const JSON_TYPE = 'application/json; charset=utf-8';
 // Clients ask for a few dates each: their query strings repeat, and parsing them is pure.
 const PARSED_QUERIES_MAX = 1024;
+// A valid query string is under 80 characters; longer ones are parsed but not kept.
+const PARSED_QUERY_MAX_LENGTH = 128;
 
 /**
  * Answers GET /api/dr-schedule in front of Fastify when everything it needs is in memory: a
@@ -103,6 +105,7 @@ export class ScheduleHitLane implements OnModuleDestroy {
     }
     const id = requestId(request);
     const send = (): void => {
+      // prepare() makes a new headers object for every answer: this one adds to it.
       const headers = Object.assign(prepared.headers, JSON_SECURITY_HEADERS);
       headers['x-request-id'] = id;
       if (body) {
@@ -148,10 +151,12 @@ export class ScheduleHitLane implements OnModuleDestroy {
       } catch {
         query = null;
       }
-      if (this.parsedQueries.size >= PARSED_QUERIES_MAX) {
-        this.parsedQueries.clear();
+      if (queryString.length <= PARSED_QUERY_MAX_LENGTH) {
+        if (this.parsedQueries.size >= PARSED_QUERIES_MAX) {
+          this.parsedQueries.clear();
+        }
+        this.parsedQueries.set(queryString, query);
       }
-      this.parsedQueries.set(queryString, query);
     }
     return query;
   }
