@@ -33,7 +33,6 @@
  * and the load generator, on the same cores, parses the same answers.
  */
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import type autocannon from 'autocannon';
 import * as prettier from 'prettier';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +47,7 @@ import { azuriteConnectionString } from '../test/support/services';
 import { createUpstreamSim, type UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { load, measure, measurePaced, type Measured } from './support/load';
 import { pacedLoad } from './support/paced-load';
+import { percentile } from './support/stats';
 import { machineLines } from './support/machine';
 import {
   isExiting,
@@ -215,13 +215,6 @@ function median(values: number[]): number {
   return medianBy(values, (v) => v);
 }
 
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) {
-    return null;
-  }
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 // Set per connection or per response by node:http itself.
 const HOP_BY_HOP = new Set([
   'connection',
@@ -365,9 +358,8 @@ class Bench {
     pid: number,
     url: string,
     headers: Record<string, string>,
-    extra: Partial<autocannon.Options> = {},
   ): Promise<Measured> {
-    const options = { url, connections: this.config.connections, headers, ...extra };
+    const options = { url, connections: this.config.connections, headers };
     if (this.config.warmupS > 0) {
       await load({ ...options, duration: this.config.warmupS });
     }

@@ -2,24 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildStageSources, runtimeStageEnv } from './support/dockerfile';
 import { serviceEnv, startServiceProcess } from './support/service-process';
 
 const ROOT = join(__dirname, '..');
-
-/** The paths the Dockerfile's build stage copies in, read from its COPY lines. */
-function buildStageSources(dockerfile: string): string[] {
-  const buildStage = dockerfile.split(/^FROM /m)[1];
-  return [...buildStage.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(' '));
-}
-
-/** The runtime stage's `ENV NAME=value` lines (quotes removed), as the container starts with them. */
-function runtimeStageEnv(dockerfile: string): Record<string, string> {
-  const stages = dockerfile.split(/^FROM /m);
-  const runtime = stages[stages.length - 1];
-  return Object.fromEntries(
-    [...runtime.matchAll(/^ENV (\w+)=(.*)$/gm)].map((m) => [m[1], m[2].replace(/^"(.*)"$/, '$1')]),
-  );
-}
 
 describe('Container build', () => {
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');

@@ -9,6 +9,8 @@
  */
 import { connect, type Socket } from 'node:net';
 
+import { percentile } from './stats';
+
 export interface PacedOptions {
   url: string;
   headers: Record<string, string>;
@@ -130,12 +132,6 @@ function requestBytes(url: URL, headers: Record<string, string>): Buffer {
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
 }
 
-function percentileOf(sorted: Float64Array, p: number): number {
-  return sorted.length === 0
-    ? 0
-    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 export function pacedLoad(options: PacedOptions): Promise<PacedResult> {
   const url = new URL(options.url);
   const request = requestBytes(url, options.headers);
@@ -175,8 +171,8 @@ export function pacedLoad(options: PacedOptions): Promise<PacedResult> {
         statuses,
         bytes,
         reqPerS: completed / wallS,
-        p50Ms: percentileOf(sorted, 50),
-        p99Ms: percentileOf(sorted, 99),
+        p50Ms: percentile(sorted, 50) ?? 0,
+        p99Ms: percentile(sorted, 99) ?? 0,
         maxMs: sorted.length === 0 ? 0 : sorted[sorted.length - 1],
       });
     };

@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
+import { runtimeStageEnv } from '../../test/support/dockerfile';
 import { canConnect, freePort } from '../../test/support/services';
 import { fetchOk, request } from './http';
 
@@ -214,12 +215,11 @@ export async function startAzurite(): Promise<Child & { port: number }> {
   return azurite;
 }
 
-/** The production image's NODE_OPTIONS (its Dockerfile's `ENV NODE_OPTIONS="..."`), so benchmarks run what ships. */
+/** The production image's NODE_OPTIONS (its Dockerfile's runtime stage), so benchmarks run what ships. */
 export function imageNodeOptions(): string {
-  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-  const options = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)?.[1];
+  const options = runtimeStageEnv(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).NODE_OPTIONS;
   if (options === undefined) {
-    throw new Error('Dockerfile: no ENV NODE_OPTIONS="..." line');
+    throw new Error('Dockerfile: no ENV NODE_OPTIONS=... line in the runtime stage');
   }
   return options;
 }
