@@ -52,7 +52,7 @@ import { machineLines } from './support/machine';
 import {
   isExiting,
   log,
-  imageNodeOptions,
+  imageNodeFlags,
   ROOT,
   runBench,
   SERVICE_MAIN,
@@ -1273,7 +1273,7 @@ function reportText(config: Config, report: Report, machine: string[]): string {
     `- load: autocannon in the benchmark process, ${config.connections} connections, keep-alive; ` +
       `${config.warmupS} s warm-up then ${config.durationS} s measured per run; the fixed-rate ` +
       `runs are paced evenly over the same connections (bench/support/paced-load.ts)`,
-    `- services: NODE_OPTIONS="${imageNodeOptions()}" (the image's), LOG_LEVEL=${config.logLevel}, ` +
+    `- services: \`node ${imageNodeFlags().join(' ')}\` (the image's flags), LOG_LEVEL=${config.logLevel}, ` +
       `RATE_LIMIT_PER_MINUTE=${config.rateLimitPerMinute}` +
       (config.rateLimitPerMinute === 0 ? ' (rate limiting off)' : ''),
     '- Redis, Azurite (in memory), the services and the bare baselines run as their own ' +

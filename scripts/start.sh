@@ -56,8 +56,9 @@ export AZURE_STORAGE_CONNECTION_STRING=${AZURE_STORAGE_CONNECTION_STRING:-"Defau
 export UPSTREAM_BASE_URL=${UPSTREAM_BASE_URL:-http://127.0.0.1:$SIM_PORT}
 export ADMIN_API_TOKEN=${ADMIN_API_TOKEN:-local-admin-token-not-for-production}
 export AUTH_JWT_SECRET=${AUTH_JWT_SECRET:-local-jwt-secret-not-for-production-0123456789}
-# The production image's runtime flags (its Dockerfile's ENV NODE_OPTIONS), for the service only.
-NODE_OPTIONS=$(sed -n 's/^ENV NODE_OPTIONS="\(.*\)"$/\1/p' Dockerfile) start schedule-cache "$PORT" node dist/main.js
+# The production image's node flags (its Dockerfile's CMD ["node", ...flags, "dist/main.js"]).
+read -ra node_flags <<<"$(sed -n 's/^CMD \["node", \(.*\), "dist\/main.js"\]$/\1/p' Dockerfile | tr -d '",')"
+start schedule-cache "$PORT" node "${node_flags[@]}" dist/main.js
 
 today=$(date -u +%F)
 base="http://127.0.0.1:$PORT"

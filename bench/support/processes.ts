@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
-import { runtimeStageEnv } from '../../test/support/dockerfile';
+import { runtimeNodeFlags } from '../../test/support/dockerfile';
 import { canConnect, freePort } from '../../test/support/services';
 import { fetchOk, request } from './http';
 
@@ -215,24 +215,19 @@ export async function startAzurite(): Promise<Child & { port: number }> {
   return azurite;
 }
 
-/** The production image's NODE_OPTIONS (its Dockerfile's runtime stage), so benchmarks run what ships. */
-export function imageNodeOptions(): string {
-  const options = runtimeStageEnv(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).NODE_OPTIONS;
-  if (options === undefined) {
-    throw new Error('Dockerfile: no ENV NODE_OPTIONS=... line in the runtime stage');
-  }
-  return options;
+/** The production image's node flags (its Dockerfile's CMD), so benchmarks run what ships. */
+export function imageNodeFlags(): string[] {
+  return runtimeNodeFlags(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
 }
 
-/** The built service (`dist/main.js`) with the image's NODE_OPTIONS, ready once `/health/ready` answers 2xx. */
+/** The built service (`dist/main.js`) with the image's node flags, ready once `/health/ready` answers 2xx. */
 export async function startService(
   env: Record<string, string>,
   name = 'service',
 ): Promise<Child & { url: string }> {
   const port = await freePort();
-  const service = spawnNode(name, SERVICE_MAIN, {
+  const service = spawnTracked(name, process.execPath, [...imageNodeFlags(), SERVICE_MAIN], {
     ...process.env,
-    NODE_OPTIONS: imageNodeOptions(),
     ...env,
     PORT: String(port),
   });

@@ -34,14 +34,19 @@ export function serviceEnv(overrides: Record<string, string>): Record<string, st
 export async function startServiceProcess(
   env: Record<string, string>,
   cwd = ROOT,
+  nodeFlags: string[] = [],
 ): Promise<ServiceProcess> {
   const port = await freePort();
   // Node 24 from this checkout: an image-like directory has no dev dependencies.
-  const child = spawn(join(ROOT, 'node_modules', 'node', 'bin', 'node'), ['dist/main.js'], {
-    cwd,
-    env: { PATH: process.env.PATH, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    join(ROOT, 'node_modules', 'node', 'bin', 'node'),
+    [...nodeFlags, 'dist/main.js'],
+    {
+      cwd,
+      env: { PATH: process.env.PATH, ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
