@@ -394,7 +394,6 @@ class Bench {
     });
   }
 
-  /** Throughput ratio row: subject req/s ÷ baseline req/s against `min`. */
   /** Each run `ROUNDS` times, alternating; for each, the round with the median req/s. */
   private async alternating(runs: ((round: number) => Promise<Measured>)[]): Promise<Measured[]> {
     const results: Measured[][] = runs.map(() => []);
@@ -406,6 +405,7 @@ class Bench {
     return results.map((measured) => medianBy(measured, (m) => m.result.reqPerS));
   }
 
+  /** Throughput ratio row: subject req/s ÷ baseline req/s against `min`. */
   private ratioRow(
     scenario: string,
     subject: Measured,
