@@ -46,7 +46,7 @@ import { rawGet, type RawAnswer } from '../test/support/raw-get';
 import { azuriteConnectionString } from '../test/support/services';
 import { createUpstreamSim, type UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { load, measure, measurePaced, type Measured } from './support/load';
-import { pacedLoadOnThread } from './support/paced-load';
+import { PacedLoadThread } from './support/paced-load';
 import { percentile } from './support/stats';
 import { machineLines } from './support/machine';
 import {
@@ -300,6 +300,7 @@ function countWithXCache(counts: Map<string, number>, value: string): number {
 
 class Bench {
   private readonly tmp = mkdtempSync(join(tmpdir(), 'bench-http-'));
+  private readonly paced = new PacedLoadThread();
 
   constructor(
     private readonly config: Config,
@@ -307,8 +308,9 @@ class Bench {
     private readonly report: Report,
   ) {}
 
-  close(): void {
+  async close(): Promise<void> {
     rmSync(this.tmp, { recursive: true, force: true });
+    await this.paced.close();
   }
 
   /** Environment of a service process; `group` names its container and queue prefix. */
@@ -371,11 +373,11 @@ class Bench {
   private async pacedRun(label: string, pid: number, url: string, rate: number): Promise<Measured> {
     const options = { url, headers: AUTH, connections: this.config.connections, rate };
     if (this.config.warmupS > 0) {
-      await pacedLoadOnThread({ ...options, durationS: this.config.warmupS });
+      await this.paced.run({ ...options, durationS: this.config.warmupS });
     }
     return this.report.run(
       label,
-      await measurePaced(pid, { ...options, durationS: this.config.durationS }),
+      await measurePaced(pid, this.paced, { ...options, durationS: this.config.durationS }),
     );
   }
 
@@ -1273,7 +1275,7 @@ function reportText(config: Config, report: Report, machine: string[]): string {
     ...machine,
     `- load: autocannon in the benchmark process, ${config.connections} connections, keep-alive; ` +
       `${config.warmupS} s warm-up then ${config.durationS} s measured per run; the fixed-rate ` +
-      `runs are paced evenly over the same connections from a thread of their own ` +
+      `runs are paced evenly over the same connections from one thread of their own, kept for all of them ` +
       `(bench/support/paced-load.ts)`,
     `- services: \`node ${imageNodeFlags().join(' ')}\` (the image's flags), LOG_LEVEL=${config.logLevel}, ` +
       `RATE_LIMIT_PER_MINUTE=${config.rateLimitPerMinute}` +
@@ -1405,7 +1407,7 @@ async function main(): Promise<number> {
     );
     await bench.guard('8. memory', () => bench.memoryScenario(hot.body));
   } finally {
-    bench.close();
+    await bench.close();
     await sim.close();
   }
 

@@ -1,7 +1,7 @@
 /** Load runs (autocannon, or paced at a fixed rate) and the server CPU time they cost (/proc). */
 import autocannon from 'autocannon';
 
-import { pacedLoadOnThread, type PacedOptions } from './paced-load';
+import { type PacedLoadThread, type PacedOptions } from './paced-load';
 import { machineBusySeconds, procCpuSeconds } from './proc-stats';
 
 export function load(options: autocannon.Options): Promise<autocannon.Result> {
@@ -61,10 +61,14 @@ export function measure(serverPid: number, options: autocannon.Options): Promise
   return measureRun(serverPid, async () => autocannonSummary(await load(options)));
 }
 
-/** One run at a fixed rate, evenly paced on a thread of its own (see paced-load.ts). */
-export function measurePaced(serverPid: number, options: PacedOptions): Promise<Measured> {
+/** One run at a fixed rate, evenly paced by `generator` (see paced-load.ts). */
+export function measurePaced(
+  serverPid: number,
+  generator: PacedLoadThread,
+  options: PacedOptions,
+): Promise<Measured> {
   return measureRun(serverPid, async () => {
-    const r = await pacedLoadOnThread(options);
+    const r = await generator.run(options);
     return {
       reqPerS: r.reqPerS,
       requests: r.completed,
