@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Metric, Registry } from 'prom-client';
 import {
   BlobOperation,
   DOCUMENT_OUTCOMES,
@@ -8,10 +8,10 @@ import {
   QUEUE_STATES,
   RATE_LIMITS,
   RateLimitName,
-  REQUEST_RESULTS,
   RequestResult,
 } from './metric-names';
 import { withTimeout } from '../common/with-timeout';
+import { MetricValues, RequestTally } from './request-tally';
 import { RollingRatio } from './rolling-ratio';
 
 // Bounds at the latency SLOs (5 ms, 50 ms, 100 ms, 500 ms), from 1 ms to 10 s.
@@ -29,34 +29,7 @@ export class MetricsService {
   private queueCounts: () => Promise<Record<string, number>> = () => Promise.resolve({});
   private memoryCache: () => { entries: number; bytes: number } = () => ({ entries: 0, bytes: 0 });
 
-  private readonly requests = new Counter({
-    name: MetricNames.requests,
-    help: 'Schedule requests by how they were answered',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
-
-  private readonly requestDuration = new Histogram({
-    name: MetricNames.requestDuration,
-    help: 'Schedule request duration in seconds by result',
-    labelNames: ['result'] as const,
-    buckets: REQUEST_BUCKETS,
-    registers: [this.registry],
-  });
-
-  // Bound once: labelling on every request hashes the label object each time.
-  private readonly byResult = Object.fromEntries(
-    REQUEST_RESULTS.map((result) => [
-      result,
-      {
-        requests: this.requests.labels({ result }),
-        duration: this.requestDuration.labels({ result }),
-      },
-    ]),
-  ) as Record<
-    RequestResult,
-    { requests: Counter.Internal; duration: Histogram.Internal<'result'> }
-  >;
+  private readonly requests = new RequestTally(REQUEST_BUCKETS);
 
   private readonly notModified = new Counter({
     name: MetricNames.notModified,
@@ -128,9 +101,18 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    for (const result of REQUEST_RESULTS) {
-      this.byResult[result].requests.inc(0);
-    }
+    this.registerTallied(
+      MetricNames.requests,
+      'Schedule requests by how they were answered',
+      'counter',
+      () => this.requests.counts(),
+    );
+    this.registerTallied(
+      MetricNames.requestDuration,
+      'Schedule request duration in seconds by result',
+      'histogram',
+      () => this.requests.histogram(MetricNames.requestDuration),
+    );
     for (const status of ['completed', 'failed'] as const) {
       this.pregenJobs.inc({ status }, 0);
     }
@@ -184,12 +166,10 @@ export class MetricsService {
   }
 
   recordRequest(result: RequestResult, seconds: number, notModified = false): void {
-    const { requests, duration } = this.byResult[result];
-    requests.inc();
+    this.requests.record(result, seconds);
     if (notModified) {
       this.notModified.inc();
     }
-    duration.observe(seconds);
     if (result !== 'error') {
       this.hitRatio.record(result === 'hit' || result === 'stale');
     }
@@ -235,5 +215,23 @@ export class MetricsService {
   /** The queue lives in another module; it registers how to count its jobs. */
   countQueueWith(counts: () => Promise<Record<string, number>>): void {
     this.queueCounts = counts;
+  }
+
+  /** A metric read from the request tally when scraped; the registry only calls get() and reset(). */
+  private registerTallied(
+    name: string,
+    help: string,
+    type: 'counter' | 'histogram',
+    values: () => MetricValues,
+  ): void {
+    const metric = {
+      name,
+      help,
+      type,
+      aggregator: 'sum',
+      get: () => Promise.resolve({ name, help, type, aggregator: 'sum', values: values() }),
+      reset: () => this.requests.reset(),
+    };
+    this.registry.registerMetric(metric as unknown as Metric);
   }
 }
