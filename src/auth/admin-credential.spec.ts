@@ -30,6 +30,12 @@ describe(isAdminToken.name, () => {
   it.each([
     [TOKEN, TOKEN, true],
     [`${TOKEN}x`, TOKEN, false],
+    [TOKEN.slice(0, -1), TOKEN, false],
+    [`${TOKEN.slice(0, -1)}4`, TOKEN, false],
+    [`${TOKEN}${TOKEN}`, TOKEN, false],
+    ['a', 'aa', false],
+    ['ä-token', 'ä-token', true],
+    ['ä-token', 'a-token', false],
     ['', TOKEN, false],
     ['', '', false],
     [TOKEN, undefined, false],

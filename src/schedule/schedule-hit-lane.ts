@@ -2,6 +2,8 @@ import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { parse as parseQueryString } from 'fast-querystring';
 import { FastifyBaseLogger } from 'fastify';
 import { IncomingMessage, ServerResponse } from 'node:http';
+// The global `performance` is a getter on globalThis, run on every use; the import is not.
+import { performance } from 'node:perf_hooks';
 import { Authenticator } from '../auth/authenticator';
 import { resolveCompanyId } from '../auth/tenant-access';
 import { AppConfig } from '../config/app-config';

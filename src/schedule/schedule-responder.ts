@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FastifyBaseLogger } from 'fastify';
 import { IncomingHttpHeaders } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { Principal } from '../auth/principal';
 import { AppConfig } from '../config/app-config';
 import { logsDebug } from '../logging/logger';
