@@ -352,16 +352,17 @@ class Bench {
     return Object.assign(bare, { url: `${url ?? ''}/` });
   }
 
-  /** Warm-up, then one measured autocannon run. */
+  /** A warm-up of `warmupS` seconds, then one measured autocannon run. */
   private async loadRun(
     label: string,
     pid: number,
     url: string,
     headers: Record<string, string>,
+    warmupS = this.config.warmupS,
   ): Promise<Measured> {
     const options = { url, connections: this.config.connections, headers };
-    if (this.config.warmupS > 0) {
-      await load({ ...options, duration: this.config.warmupS });
+    if (warmupS > 0) {
+      await load({ ...options, duration: warmupS });
     }
     return this.report.run(
       label,
@@ -909,20 +910,19 @@ class Bench {
     const probe = new CacheProbe([url]);
     const before = sim.calls(date);
     const started = Date.now();
-    const run = async (label: string, pid: number, target: string) =>
-      this.report.run(
-        label,
-        await measure(pid, {
-          url: target,
-          connections: this.config.connections,
-          headers: AUTH,
-          duration: this.config.durationS,
-        }),
-      );
+    // No warm-ups: BENCH_SWR_LATENCY_MS's default keeps the one refresh in flight through these runs.
     const freshUrl = scheduleUrl(fresh.url, date, companyId);
     const [m, hot] = await this.alternating([
-      (round) => run(`stale-while-revalidate (service), round ${round}`, service.pid, url),
-      (round) => run(`hot hit, same document (fresh replica), round ${round}`, fresh.pid, freshUrl),
+      (round) =>
+        this.loadRun(`stale-while-revalidate (service), round ${round}`, service.pid, url, AUTH, 0),
+      (round) =>
+        this.loadRun(
+          `hot hit, same document (fresh replica), round ${round}`,
+          fresh.pid,
+          freshUrl,
+          AUTH,
+          0,
+        ),
     ]);
     const seconds = (Date.now() - started) / 1000;
     const calls = sim.calls(date) - before;
