@@ -11,7 +11,7 @@
  * Environment (defaults keep the whole run to ~5 minutes on 2 cores):
  * - BENCH_DURATION_S         measured seconds per load run (5), BENCH_WARMUP_S before each (1)
  * - BENCH_CONNECTIONS        connections of every load run (50)
- * - BENCH_SCENARIOS          which scenarios, comma-separated numbers (all: 1-8)
+ * - BENCH_SCENARIOS          which scenarios, comma-separated numbers (all: 1-9)
  * - BENCH_STORM_SIZES        concurrent requests per miss storm (1,10,100,1000)
  * - BENCH_STORM_LATENCY_MS   simulated upstream latency during the storms (2000)
  * - BENCH_SWR_LATENCY_MS     simulated upstream latency during the stale-while-revalidate runs
@@ -89,9 +89,14 @@ const P99_ROUNDS = 7;
 const STORM_TIMEOUT_MS = 60_000;
 const PROBE_INTERVAL_MS = 100;
 const MIB = 1024 * 1024;
+// Scenario 9: a rate that leaves the 2 shared cores idle enough to see the event loop's stalls,
+// and a new date refreshed every REFRESH_EVERY_MS (production: 7 dates every 30 minutes).
+const REFRESH_HIT_RATE = 1_000;
+const REFRESH_EVERY_MS = 500;
+const REFRESH_DATES = 60;
 
-type Scenario = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
-const ALL_SCENARIOS: readonly Scenario[] = [1, 2, 3, 4, 5, 6, 7, 8];
+type Scenario = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+const ALL_SCENARIOS: readonly Scenario[] = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 interface Config {
   durationS: number;
@@ -493,11 +498,11 @@ class Bench {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Scenarios 1-4: one service with the default cache, one without (the naive design)
+  // Scenarios 1-4 and 9: one service with the default cache; 2: one without (the naive design)
   // -------------------------------------------------------------------------------------------
 
   async hotScenarios(seeded: { companyId: number; date: string; body: Buffer }): Promise<void> {
-    if (!([1, 2, 3, 4] as const).some((n) => this.config.scenarios.has(n))) {
+    if (!([1, 2, 3, 4, 9] as const).some((n) => this.config.scenarios.has(n))) {
       return;
     }
     const started: Service[] = [];
@@ -563,6 +568,11 @@ class Bench {
           });
         }
       }
+      if (this.config.scenarios.has(9)) {
+        await this.guard('9. hot hit while the replica refreshes', () =>
+          this.scenarioRefreshing(service, url),
+        );
+      }
     } finally {
       for (const child of started.reverse()) {
         await stopTracked(child);
@@ -620,6 +630,69 @@ class Bench {
       ratio: `${p99Ratio.toFixed(2)}×${problems.length > 0 ? ` (${problems.join('; ')})` : ''}`,
       goal: '≤ 1.5×',
       pass: problems.length === 0 && p99Ratio <= 1.5,
+    });
+  }
+
+  /**
+   * Hits paced while the same replica refreshes another date every REFRESH_EVERY_MS (one miss
+   * each: fetch, split, store), against the same paced hits with nothing else running.
+   */
+  private async scenarioRefreshing(service: Service, url: string): Promise<void> {
+    const rate = REFRESH_HIT_RATE;
+    const companyId = this.stack.sim.companyIds()[0];
+    const dates = Array.from({ length: REFRESH_DATES }, (_, i) => utcDate(100 + i));
+    // The simulator builds a date's answer on its first request: here, not during the runs.
+    for (const date of dates) {
+      this.stack.sim.responseBody(date);
+    }
+    const quiet: Measured[] = [];
+    const busy: Measured[] = [];
+    let refreshes = 0;
+    const failures: string[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const suffix = `paced at ${rate} req/s, round ${round}`;
+      quiet.push(await this.pacedRun(`hot hit ${suffix}, quiet`, service.pid, url, rate));
+      let running = true;
+      const refreshing = (async () => {
+        for (let date = dates.shift(); running && date; date = dates.shift()) {
+          const next = sleep(REFRESH_EVERY_MS);
+          const answer = await rawGet(scheduleUrl(service.url, date, companyId), AUTH);
+          if (answer.status === 200 && header(answer, 'x-cache') === 'MISS') {
+            refreshes += 1;
+          } else {
+            failures.push(`${date}: HTTP ${answer.status} ${header(answer, 'x-cache')}`);
+          }
+          await next;
+        }
+      })();
+      try {
+        busy.push(await this.pacedRun(`hot hit ${suffix}, refreshing`, service.pid, url, rate));
+      } finally {
+        running = false;
+        await refreshing;
+      }
+    }
+    const quietP99 = median(quiet.map((m) => m.result.p99Ms));
+    const busyP99 = median(busy.map((m) => m.result.p99Ms));
+    const problems = [...quiet, ...busy].map((m) => runProblems(m, 200)).filter(Boolean);
+    if (failures.length > 0) {
+      problems.push(`refreshes not answered MISS 200: ${failures.slice(0, 3).join(', ')}`);
+    }
+    if (dates.length === 0) {
+      problems.push(`all ${REFRESH_DATES} dates used before the runs ended`);
+    }
+    this.report.detail(
+      `refreshing: ${refreshes} dates refreshed (a miss each) during ${ROUNDS} paced runs`,
+    );
+    this.report.rows.push({
+      scenario: `9. hot hit paced at ${rate} req/s while the replica refreshes a date every ${REFRESH_EVERY_MS} ms, median p99 of ${ROUNDS} runs`,
+      reqPerS: median(busy.map((m) => m.result.reqPerS)),
+      p50Ms: median(busy.map((m) => m.result.p50Ms)),
+      p99Ms: busyP99,
+      baseline: `same rate, nothing else running: median p99 ${formatMs(quietP99)} ms`,
+      ratio: `${(busyP99 / Math.max(0.001, quietP99)).toFixed(2)}×, ${refreshes} refreshes${problems.length > 0 ? ` (${problems.join('; ')})` : ''}`,
+      goal: 'diagnostic: what refreshes cost the hits beside them',
+      pass: problems.length === 0 ? null : false,
     });
   }
 

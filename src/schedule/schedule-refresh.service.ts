@@ -13,12 +13,7 @@ import {
 import { UpstreamClient } from '../upstream/upstream.client';
 import { UpstreamError } from '../upstream/upstream.errors';
 import { DateManifest, ManifestEntry, parseManifest, serializeManifest } from './date-manifest';
-import {
-  EMPTY_SCHEDULE,
-  SCHEDULE_CONTENT_TYPE,
-  ScheduleDocument,
-  splitByCompany,
-} from './schedule-document';
+import { EMPTY_SCHEDULE, SCHEDULE_CONTENT_TYPE, ScheduleDocument } from './schedule-document';
 import { CompanyId, ScheduleDate } from './schedule-key';
 
 export interface RefreshOptions {
@@ -168,7 +163,7 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
     const startedAt = performance.now();
     let documents: Map<CompanyId, ScheduleDocument>;
     try {
-      documents = await this.fetch(date);
+      documents = await this.upstream.fetchSchedule(date);
     } catch (error) {
       to.fail(error);
       await lease.release({ date, finishedAt: Date.now(), error: describeError(error) });
@@ -186,11 +181,6 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
     const { result, freshness } = stored;
     await lease.release({ date, finishedAt: Date.now(), result, freshness });
     return result;
-  }
-
-  private async fetch(date: ScheduleDate): Promise<Map<CompanyId, ScheduleDocument>> {
-    const answer = await this.upstream.fetchSchedule(date);
-    return splitByCompany(answer.text, answer.companyIds);
   }
 
   private async persist(

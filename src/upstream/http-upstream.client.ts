@@ -1,25 +1,29 @@
-import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../metrics/metrics.service';
+import type { AppConfig } from '../config/app-config';
+import type { MetricsService } from '../metrics/metrics.service';
+import { ScheduleDocument, splitByCompany } from '../schedule/schedule-document';
 import { CompanyId, ScheduleDate, toCompanyId } from '../schedule/schedule-key';
-import { UpstreamClient, UpstreamSchedule } from './upstream.client';
+import { UpstreamClient } from './upstream.client';
 import { UpstreamError } from './upstream.errors';
 
-@Injectable()
+export type UpstreamConfig = AppConfig['upstream'];
+export type UpstreamMetrics = Pick<MetricsService, 'recordUpstream'>;
+
+/** The legacy API over HTTP. Runs on the upstream thread (see ThreadedUpstreamClient). */
 export class HttpUpstreamClient extends UpstreamClient {
   constructor(
-    private readonly config: AppConfig,
-    private readonly metrics: MetricsService,
+    private readonly config: UpstreamConfig,
+    private readonly metrics: UpstreamMetrics,
   ) {
     super();
   }
 
-  fetchSchedule(date: ScheduleDate): Promise<UpstreamSchedule> {
+  async fetchSchedule(date: ScheduleDate): Promise<Map<CompanyId, ScheduleDocument>> {
     const query = new URLSearchParams({ startDate: date, endDate: date });
-    return this.measured(async () => {
+    const { text, companyIds } = await this.measured(async () => {
       const text = await this.get(`/api/dr-schedule?${query.toString()}`);
       return { text, companyIds: validateSchedule(text) };
     });
+    return splitByCompany(text, companyIds);
   }
 
   fetchUsers(): Promise<string> {
@@ -31,7 +35,7 @@ export class HttpUpstreamClient extends UpstreamClient {
   }
 
   async ping(timeoutMs: number): Promise<void> {
-    const response = await fetch(`${this.config.upstream.baseUrl}/`, {
+    const response = await fetch(`${this.config.baseUrl}/`, {
       method: 'HEAD',
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -52,7 +56,7 @@ export class HttpUpstreamClient extends UpstreamClient {
   }
 
   private async get(path: string): Promise<string> {
-    const { baseUrl, token, timeoutMs, maxBodyBytes } = this.config.upstream;
+    const { baseUrl, token, timeoutMs, maxBodyBytes } = this.config;
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       const response = await fetch(`${baseUrl}${path}`, {

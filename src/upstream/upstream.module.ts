@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { HttpUpstreamClient } from './http-upstream.client';
+import { ThreadedUpstreamClient } from './threaded-upstream.client';
 import { UpstreamClient } from './upstream.client';
 
 @Module({
-  providers: [{ provide: UpstreamClient, useClass: HttpUpstreamClient }],
+  providers: [{ provide: UpstreamClient, useClass: ThreadedUpstreamClient }],
   exports: [UpstreamClient],
 })
 export class UpstreamModule {}

@@ -1,5 +1,7 @@
 import { validateSchedule } from '../../src/upstream/http-upstream.client';
-import { UpstreamClient, UpstreamSchedule } from '../../src/upstream/upstream.client';
+import { ScheduleDocument, splitByCompany } from '../../src/schedule/schedule-document';
+import { CompanyId } from '../../src/schedule/schedule-key';
+import { UpstreamClient } from '../../src/upstream/upstream.client';
 
 /** Unit-test double of the UpstreamClient port: answers `jobs` for any date, counting calls. */
 export class ScriptedUpstream extends UpstreamClient {
@@ -7,11 +9,11 @@ export class ScriptedUpstream extends UpstreamClient {
   constructor(public jobs: object[]) {
     super();
   }
-  async fetchSchedule(): Promise<UpstreamSchedule> {
+  async fetchSchedule(): Promise<Map<CompanyId, ScheduleDocument>> {
     this.calls += 1;
     await new Promise((resolve) => setImmediate(resolve));
     const text = JSON.stringify({ Result: this.jobs, Message: 'ok', IsSuccess: true });
-    return { text, companyIds: validateSchedule(text) };
+    return splitByCompany(text, validateSchedule(text));
   }
   fetchUsers(): Promise<string> {
     return Promise.reject(new Error('not used'));

@@ -1,0 +1,122 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { errorMessage } from '../common/error-message';
+import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { ScheduleDocument } from '../schedule/schedule-document';
+import { CompanyId, ScheduleDate } from '../schedule/schedule-key';
+import { UpstreamClient } from './upstream.client';
+import {
+  documentsFromThread,
+  errorFromThread,
+  ThreadDocument,
+  UpstreamCall,
+  UpstreamMetric,
+  UpstreamReply,
+  UpstreamRequest,
+} from './upstream-thread.messages';
+
+// Under ts-jest the sources are .ts files, which a new thread can load only through tsx.
+const ENTRY = join(__dirname, `upstream.worker${extname(__filename)}`);
+const EXEC_ARGV = extname(__filename) === '.ts' ? ['--require', 'tsx/cjs'] : [];
+
+interface PendingCall {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly settled: Promise<unknown>;
+}
+
+/**
+ * The legacy API, called from a thread of its own. Parsing and splitting a date's answer takes
+ * tens of milliseconds per MB; on the main thread it would stall every request meanwhile.
+ * The thread starts on the first call and again on the next call after it stopped.
+ */
+@Injectable()
+export class ThreadedUpstreamClient extends UpstreamClient implements OnApplicationShutdown {
+  private readonly logger = new Logger(ThreadedUpstreamClient.name);
+  private readonly pending = new Map<number, PendingCall>();
+  private thread: Worker | undefined;
+  private nextId = 0;
+  private closed = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
+    super();
+  }
+
+  async fetchSchedule(date: ScheduleDate): Promise<Map<CompanyId, ScheduleDocument>> {
+    const documents = await this.call({ method: 'fetchSchedule', date });
+    return documentsFromThread(documents as ThreadDocument[]);
+  }
+
+  async fetchUsers(): Promise<string> {
+    return (await this.call({ method: 'fetchUsers' })) as string;
+  }
+
+  async ping(timeoutMs: number): Promise<void> {
+    await this.call({ method: 'ping', timeoutMs });
+  }
+
+  /** Lets calls under way finish (a refresh draining needs its fetch), then stops the thread. */
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.pending.values()].map((call) => call.settled));
+    await this.thread?.terminate();
+  }
+
+  private call(request: UpstreamRequest): Promise<unknown> {
+    if (this.closed) {
+      return Promise.reject(new Error('The upstream client is shut down'));
+    }
+    const thread = (this.thread ??= this.start());
+    const id = (this.nextId += 1);
+    let resolve!: (value: unknown) => void;
+    let reject!: (error: Error) => void;
+    const answer = new Promise<unknown>((res, rej) => ((resolve = res), (reject = rej)));
+    const settled = answer.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.set(id, { resolve, reject, settled });
+    // Referenced only while a call waits, so an idle thread never keeps the process alive.
+    thread.ref();
+    thread.postMessage({ ...request, id } satisfies UpstreamCall);
+    return answer;
+  }
+
+  private start(): Worker {
+    const thread = new Worker(ENTRY, { workerData: this.config.upstream, execArgv: EXEC_ARGV });
+    thread.unref();
+    thread.on('message', (message: UpstreamReply | UpstreamMetric) => {
+      if ('metric' in message) {
+        this.metrics.recordUpstream(message.metric.outcome, message.metric.seconds);
+        return;
+      }
+      const call = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (this.pending.size === 0) {
+        thread.unref();
+      }
+      if ('error' in message) {
+        call?.reject(errorFromThread(message.error));
+      } else {
+        call?.resolve(message.value);
+      }
+    });
+    thread.on('error', (error) => {
+      this.logger.error(`The upstream thread failed: ${errorMessage(error)}`);
+    });
+    thread.on('exit', (code) => {
+      this.thread = undefined;
+      const stopped = new Error(`The upstream thread stopped (exit code ${code})`);
+      for (const call of this.pending.values()) {
+        call.reject(stopped);
+      }
+      this.pending.clear();
+    });
+    return thread;
+  }
+}

@@ -1,0 +1,98 @@
+import { MetricsService } from '../src/metrics/metrics.service';
+import { ScheduleDate } from '../src/schedule/schedule-key';
+import { HttpUpstreamClient } from '../src/upstream/http-upstream.client';
+import { ThreadedUpstreamClient } from '../src/upstream/threaded-upstream.client';
+import { UpstreamError } from '../src/upstream/upstream.errors';
+import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
+import { standaloneConfig } from './support/standalone-config';
+
+const DATE = '2026-06-01' as ScheduleDate;
+
+describe(ThreadedUpstreamClient.name, () => {
+  let sim: UpstreamSim;
+  let metrics: MetricsService;
+  let client: ThreadedUpstreamClient;
+
+  const upstreamCount = async (outcome: string): Promise<number> => {
+    const text = await metrics.registry.metrics();
+    const line = new RegExp(
+      `^schedule_cache_upstream_requests_total{outcome="${outcome}"} (\\d+)$`,
+      'm',
+    );
+    return Number(line.exec(text)?.[1] ?? 0);
+  };
+
+  beforeAll(async () => {
+    sim = await createUpstreamSim({ companies: 5, latencyMs: { min: 1, max: 5 } });
+  });
+
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  beforeEach(() => {
+    sim.reset();
+    metrics = new MetricsService();
+    client = new ThreadedUpstreamClient(standaloneConfig({ UPSTREAM_BASE_URL: sim.url }), metrics);
+  });
+
+  afterEach(async () => {
+    await client.onApplicationShutdown();
+  });
+
+  it('should answer the documents HttpUpstreamClient splits on this thread', async () => {
+    const here = new HttpUpstreamClient(standaloneConfig({ UPSTREAM_BASE_URL: sim.url }).upstream, {
+      recordUpstream: () => undefined,
+    });
+
+    const threaded = await client.fetchSchedule(DATE);
+    const expected = await here.fetchSchedule(DATE);
+
+    expect([...threaded.keys()].sort()).toEqual([...expected.keys()].sort());
+    expect(threaded.size).toBeGreaterThan(0);
+    for (const [companyId, document] of threaded) {
+      expect(document.jobs).toBe(sim.jobsFor(DATE, companyId).length);
+      expect(document.body.equals(expected.get(companyId)!.body)).toBe(true);
+    }
+  });
+
+  it('should give every body memory of its own, so a cached one keeps no other alive', async () => {
+    const documents = await client.fetchSchedule(DATE);
+
+    for (const { body } of documents.values()) {
+      expect(body.buffer.byteLength).toBe(body.length);
+    }
+  });
+
+  it("should raise the thread's UpstreamError with its kind and count it here", async () => {
+    sim.setFault('not-success');
+    const before = await upstreamCount('not-success');
+
+    const failure = await client.fetchSchedule(DATE).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(UpstreamError);
+    expect((failure as UpstreamError).kind).toBe('not-success');
+    expect(await upstreamCount('not-success')).toBe(before + 1);
+  });
+
+  it("should count a successful call in this thread's metrics", async () => {
+    await client.fetchUsers();
+
+    expect(await upstreamCount('ok')).toBe(1);
+  });
+
+  it('should answer ping and a users call from the same thread', async () => {
+    await expect(client.ping(2_000)).resolves.toBeUndefined();
+    expect(JSON.parse(await client.fetchUsers())).toMatchObject({ IsSuccess: true });
+  });
+
+  it('should let a call under way finish on shutdown, then refuse new ones', async () => {
+    sim.setLatency(300, 300);
+    const underWay = client.fetchSchedule(DATE);
+
+    await client.onApplicationShutdown();
+
+    expect((await underWay).size).toBeGreaterThan(0);
+    await expect(client.fetchUsers()).rejects.toThrow('The upstream client is shut down');
+  });
+});
