@@ -6,6 +6,10 @@ import { UpstreamClient } from './upstream.client';
 import { UpstreamError } from './upstream.errors';
 
 export type UpstreamConfig = AppConfig['upstream'];
+
+// A call every few minutes gains nothing from a kept-alive socket, and reusing one races the
+// server closing it ("other side closed", seen after the thread spent seconds on a split).
+const CONNECTION = { connection: 'close' };
 export type UpstreamMetrics = Pick<MetricsService, 'recordUpstream'>;
 
 /** The legacy API over HTTP. Runs on the upstream thread (see ThreadedUpstreamClient). */
@@ -37,6 +41,7 @@ export class HttpUpstreamClient extends UpstreamClient {
   async ping(timeoutMs: number): Promise<void> {
     const response = await fetch(`${this.config.baseUrl}/`, {
       method: 'HEAD',
+      headers: CONNECTION,
       signal: AbortSignal.timeout(timeoutMs),
     });
     await response.body?.cancel();
@@ -61,6 +66,7 @@ export class HttpUpstreamClient extends UpstreamClient {
     try {
       const response = await fetch(`${baseUrl}${path}`, {
         headers: {
+          ...CONNECTION,
           accept: 'application/json',
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
