@@ -86,6 +86,17 @@ describe(ThreadedUpstreamClient.name, () => {
     expect(JSON.parse(await client.fetchUsers())).toMatchObject({ IsSuccess: true });
   });
 
+  it('should fail the calls of a thread that stopped and start a new one for the next', async () => {
+    sim.setLatency(300, 300);
+    const underWay = client.fetchSchedule(DATE);
+
+    // Bracket access: a thread dying (out of memory, a bug) has no public trigger.
+    await client['thread']?.terminate();
+
+    await expect(underWay).rejects.toThrow(/^The upstream thread stopped/);
+    expect((await client.fetchSchedule(DATE)).size).toBeGreaterThan(0);
+  });
+
   it('should let a call under way finish on shutdown, then refuse new ones', async () => {
     sim.setLatency(300, 300);
     const underWay = client.fetchSchedule(DATE);
