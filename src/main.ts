@@ -16,17 +16,26 @@ async function bootstrap(): Promise<void> {
   }
   const app = await createApp(config);
   // Instead of enableShutdownHooks(), which re-raises the signal: a clean drain exits 0.
+  // One drain for all signals: Ctrl-C under scripts/start.sh sends SIGINT, then SIGTERM.
+  const logger = new Logger('Shutdown');
+  let draining = false;
+  const drain = (signal: NodeJS.Signals): void => {
+    if (draining) {
+      logger.log(`${signal} received: already draining`);
+      return;
+    }
+    draining = true;
+    logger.log(`${signal} received: draining`);
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      new Logger('Shutdown').log(`${signal} received: draining`);
-      app.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          process.stderr.write(`Shutdown failed: ${String(error)}\n`);
-          process.exit(1);
-        },
-      );
-    });
+    process.on(signal, drain);
   }
   await app.listen(config.port, '0.0.0.0');
 }

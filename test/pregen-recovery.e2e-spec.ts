@@ -56,6 +56,21 @@ describe(PregenProcessor.name, () => {
     expect(sim.calls(DATE)).toBe(1);
   });
 
+  it('should drain once when SIGINT and SIGTERM both arrive, then exit 0', async () => {
+    const jobId = await startJobAndWaitForUpstreamCall();
+
+    // What Ctrl-C under scripts/start.sh sends: SIGINT to the group, then SIGTERM from its trap.
+    service!.child.kill('SIGINT');
+    service!.child.kill('SIGTERM');
+    const code = await service!.exited;
+
+    expect(code).toBe(0);
+    expect(service!.output()).toContain('"msg":"SIGTERM received: already draining"');
+    expect(service!.output()).not.toContain('Shutting down with jobs still running');
+    expect(service!.output()).toContain(`"jobId":"${jobId}"`);
+    expect(sim.calls(DATE)).toBe(1);
+  });
+
   it('should let another instance complete a job whose worker was killed', async () => {
     const jobId = await startJobAndWaitForUpstreamCall();
 
