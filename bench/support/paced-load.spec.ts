@@ -7,7 +7,7 @@ import {
   type Socket,
 } from 'node:net';
 
-import { pacedLoad, type PacedOptions } from './paced-load';
+import { pacedLoad, PacedLoadThread, type PacedOptions } from './paced-load';
 
 const BODY = Buffer.alloc(1000, 'x');
 
@@ -113,5 +113,34 @@ describe(pacedLoad.name, () => {
     expect(result.completed).toBe(0);
     expect(result.errors).toBe(50);
     expect(result.statuses.size).toBe(0);
+  });
+});
+
+describe(PacedLoadThread.name, () => {
+  it('should run one paced load after another on its thread, and refuse a second at once', async () => {
+    let requests = 0;
+    const server = createHttpServer((_request, response) => {
+      requests += 1;
+      response.writeHead(200, { 'content-length': BODY.length });
+      response.end(BODY);
+    });
+    const thread = new PacedLoadThread();
+    try {
+      const url = await listening(server);
+
+      const first = thread.run(options(url));
+      await expect(thread.run(options(url))).rejects.toThrow('already in progress');
+      const results = [await first, await thread.run(options(url))];
+
+      for (const result of results) {
+        expect(result.completed).toBe(50);
+        expect(result.errors).toBe(0);
+        expect(result.statuses).toEqual(new Map([[200, 50]]));
+      }
+      expect(requests).toBe(100);
+    } finally {
+      await thread.close();
+      await closed(server);
+    }
   });
 });

@@ -8,8 +8,9 @@
  * sender, as in wrk2) but a pause of the generator itself does not.
  */
 import { connect, type Socket } from 'node:net';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 
+import { newThread } from '../../src/common/new-thread';
 import { percentile } from './stats';
 
 export interface PacedOptions {
@@ -259,7 +260,7 @@ export function pacedLoad(options: PacedOptions): Promise<PacedResult> {
  * parallel markers took both cores from the server: every run's p99 paid for the generator.
  */
 export class PacedLoadThread {
-  private readonly worker = new Worker(__filename, { workerData: { pacedLoadThread: true } });
+  private readonly worker = newThread(__filename, { workerData: { pacedLoadThread: true } });
   private pending: { resolve: (r: PacedResult) => void; reject: (e: Error) => void } | null = null;
 
   constructor() {

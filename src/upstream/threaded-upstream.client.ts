@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { errorMessage } from '../common/error-message';
+import { newThread } from '../common/new-thread';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { ScheduleDocument } from '../schedule/schedule-document';
@@ -17,9 +18,7 @@ import {
   UpstreamRequest,
 } from './upstream-thread.messages';
 
-// Under ts-jest the sources are .ts files, which a new thread can load only through tsx.
 const ENTRY = join(__dirname, `upstream.worker${extname(__filename)}`);
-const EXEC_ARGV = extname(__filename) === '.ts' ? ['--require', 'tsx/cjs'] : [];
 
 interface PendingCall {
   readonly resolve: (value: unknown) => void;
@@ -88,7 +87,7 @@ export class ThreadedUpstreamClient extends UpstreamClient implements OnApplicat
   }
 
   private start(): Worker {
-    const thread = new Worker(ENTRY, { workerData: this.config.upstream, execArgv: EXEC_ARGV });
+    const thread = newThread(ENTRY, { workerData: this.config.upstream });
     thread.unref();
     thread.on('message', (message: UpstreamReply | UpstreamMetric) => {
       if ('metric' in message) {
