@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createUpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { buildStageSources, runtimeNodeFlags, runtimeStageEnv } from './support/dockerfile';
 import { serviceEnv, startServiceProcess } from './support/service-process';
 
@@ -53,12 +54,23 @@ describe('Container build', () => {
     expect(nodeFlags).toEqual(
       expect.arrayContaining([expect.stringMatching(/^--min-semi-space-size=\d+$/)]),
     );
-    const service = await startServiceProcess(
-      serviceEnv({ ...runtimeStageEnv(dockerfile), UPSTREAM_BASE_URL: 'http://127.0.0.1:9' }),
-      scratch,
-      nodeFlags,
-    );
-    service.child.kill('SIGTERM');
-    expect(await service.exited).toBe(0);
+    const sim = await createUpstreamSim({ companies: 2, latencyMs: { min: 0, max: 0 } });
+    try {
+      const service = await startServiceProcess(
+        serviceEnv({ ...runtimeStageEnv(dockerfile), UPSTREAM_BASE_URL: sim.url }),
+        scratch,
+        nodeFlags,
+      );
+      // The upstream probe runs on the upstream thread: its compiled entry loads without tsx.
+      const ready = (await (await fetch(`${service.url}/health/ready`)).json()) as {
+        details: { reads: { upstream: { status: string } } };
+      };
+      service.child.kill('SIGTERM');
+
+      expect(ready.details.reads.upstream).toEqual({ status: 'up' });
+      expect(await service.exited).toBe(0);
+    } finally {
+      await sim.close();
+    }
   });
 });
