@@ -21,9 +21,9 @@ import {
 const ENTRY = join(__dirname, `upstream.worker${extname(__filename)}`);
 
 interface PendingCall {
+  readonly answer: Promise<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
-  readonly settled: Promise<unknown>;
 }
 
 /**
@@ -62,7 +62,7 @@ export class ThreadedUpstreamClient extends UpstreamClient implements OnApplicat
   /** Lets calls under way finish (a refresh draining needs its fetch), then stops the thread. */
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.pending.values()].map((call) => call.settled));
+    await Promise.allSettled([...this.pending.values()].map((call) => call.answer));
     await this.thread?.terminate();
   }
 
@@ -75,11 +75,7 @@ export class ThreadedUpstreamClient extends UpstreamClient implements OnApplicat
     let resolve!: (value: unknown) => void;
     let reject!: (error: Error) => void;
     const answer = new Promise<unknown>((res, rej) => ((resolve = res), (reject = rej)));
-    const settled = answer.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.pending.set(id, { resolve, reject, settled });
+    this.pending.set(id, { answer, resolve, reject });
     // Referenced only while a call waits, so an idle thread never keeps the process alive.
     thread.ref();
     thread.postMessage({ ...request, id } satisfies UpstreamCall);
