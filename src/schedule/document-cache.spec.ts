@@ -6,6 +6,19 @@ const source = { blobEtag: '"b1"', generatedAt: Date.UTC(2026, 10, 23, 8, 30) };
 const bytes = (size: number, fill = 'a') => Buffer.alloc(size, fill);
 
 describe(DocumentCache.name, () => {
+  it('should make the same key for a date, company and view however many it has made', () => {
+    const made = () =>
+      Array.from({ length: 100 }, (_, day) =>
+        [1, 2, 3].map((company) => DocumentCache.key(`2026-12-${day}`, company)),
+      ).flat();
+
+    expect(made()).toEqual(made());
+    expect(DocumentCache.key('2026-12-01', 7)).toBe('2026-12-01/7');
+    expect(DocumentCache.key('2026-12-01', 7, '/technician/3/v1')).toBe(
+      '2026-12-01/7/technician/3/v1',
+    );
+  });
+
   it('should evict the least recently used documents to stay within its byte bound', () => {
     let now = 0;
     const cache = new DocumentCache(50 * KB, () => now);

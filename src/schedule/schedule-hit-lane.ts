@@ -5,16 +5,17 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 // The global `performance` is a getter on globalThis, run on every use; the import is not.
 import { performance } from 'node:perf_hooks';
 import { Authenticator } from '../auth/authenticator';
+import { Principal } from '../auth/principal';
 import { resolveCompanyId } from '../auth/tenant-access';
 import { AppConfig } from '../config/app-config';
 import { requestId } from '../http/request-id';
 import { JSON_SECURITY_HEADERS } from '../http/security-headers';
 import { logsDebug, requestLogger, ROOT_LOGGER } from '../logging/logger';
 import { RateLimiter, Refusal } from '../rate-limit/rate-limiter';
-import { ScheduleResponder } from './schedule-responder';
+import { PreparedAnswer, ScheduleResponder } from './schedule-responder';
 import { ScheduleKey, ScheduleQuery, parseScheduleQuery } from './schedule-key';
 import { ScheduleViews } from './schedule-views.service';
-import { ScheduleService } from './schedule.service';
+import { ScheduleAnswer, ScheduleService } from './schedule.service';
 import { SCHEDULE_PATH } from './schedule.route';
 
 const PATH_AND_QUERY = `${SCHEDULE_PATH}?`;
@@ -23,6 +24,18 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const PARSED_QUERIES_MAX = 1024;
 // A valid query string is under 80 characters; longer ones are parsed but not kept.
 const PARSED_QUERY_MAX_LENGTH = 128;
+
+/** What the lane found for a request, to answer now or once the rate limiter agrees. */
+interface Hit {
+  readonly id: string;
+  readonly key: ScheduleKey;
+  readonly principal: Principal;
+  readonly answer: ScheduleAnswer;
+  readonly prepared: PreparedAnswer;
+  /** Undefined for a 304. */
+  readonly body: Buffer | undefined;
+  readonly startedAt: number;
+}
 
 /**
  * Answers GET /api/dr-schedule in front of Fastify when everything it needs is in memory: a
@@ -105,43 +118,36 @@ export class ScheduleHitLane implements OnModuleDestroy {
     if (!prepared.notModified && body === undefined) {
       return false;
     }
-    const id = requestId(request);
-    const send = (): void => {
-      // prepare() makes a new headers object for every answer: this one adds to it.
-      const headers = Object.assign(prepared.headers, JSON_SECURITY_HEADERS);
-      headers['x-request-id'] = id;
-      if (body) {
-        headers['content-length'] = String(body.length);
-      }
-      response.writeHead(prepared.status, headers);
-      response.end(body);
-      const log = () => requestLogger(this.logger, id);
-      this.responder.record(log, key, principal, answer, prepared, startedAt);
-    };
-    const refuse = ({ message, retryAfterS }: Refusal): void => {
-      const json = JSON.stringify({ message });
-      response.writeHead(429, {
-        ...JSON_SECURITY_HEADERS,
-        'x-request-id': id,
-        'content-type': JSON_TYPE,
-        'content-length': String(Buffer.byteLength(json)),
-        'retry-after': String(retryAfterS),
-      });
-      response.end(json);
-    };
+    const hit: Hit = { id: requestId(request), key, principal, answer, prepared, body, startedAt };
     if (!this.limiter) {
-      send();
+      this.send(response, hit);
       return true;
     }
     // The limiter fails open itself; an unexpected error still answers rather than hangs.
     this.limiter
       .check(SCHEDULE_PATH, { headers: request.headers, ip: '' })
-      .then((refusal) => (refusal ? refuse(refusal) : send()), send)
+      .then(
+        (refusal) => (refusal ? refuse(response, hit.id, refusal) : this.send(response, hit)),
+        () => this.send(response, hit),
+      )
       .catch((error: unknown) => {
-        this.logger.error({ err: error, reqId: id }, 'hit lane could not answer');
+        this.logger.error({ err: error, reqId: hit.id }, 'hit lane could not answer');
         response.destroy();
       });
     return true;
+  }
+
+  private send(response: ServerResponse, hit: Hit): void {
+    const { id, prepared, body } = hit;
+    // prepare() makes a new headers object for every answer: this one adds to it.
+    prepared.headers['x-request-id'] = id;
+    if (body) {
+      prepared.headers['content-length'] = String(body.length);
+    }
+    response.writeHead(prepared.status, prepared.headers);
+    response.end(body);
+    const log = () => requestLogger(this.logger, id);
+    this.responder.record(log, hit.key, hit.principal, hit.answer, prepared, hit.startedAt);
   }
 
   /** The parsed query, or null when it is not a valid one (the route then answers the 400). */
@@ -162,4 +168,16 @@ export class ScheduleHitLane implements OnModuleDestroy {
     }
     return query;
   }
+}
+
+function refuse(response: ServerResponse, id: string, { message, retryAfterS }: Refusal): void {
+  const json = JSON.stringify({ message });
+  response.writeHead(429, {
+    ...JSON_SECURITY_HEADERS,
+    'x-request-id': id,
+    'content-type': JSON_TYPE,
+    'content-length': String(Buffer.byteLength(json)),
+    'retry-after': String(retryAfterS),
+  });
+  response.end(json);
 }

@@ -92,8 +92,9 @@ export class ScheduleService {
     if (!cached) {
       return undefined;
     }
-    this.revalidateIfDue(cacheKey, key, cached);
-    return this.stored(key, cached);
+    const now = Date.now();
+    this.revalidateIfDue(cacheKey, key, cached, now);
+    return this.stored(key, cached, now);
   }
 
   /** The document, not in memory: from storage, else from one shared refresh. */
@@ -115,8 +116,8 @@ export class ScheduleService {
     return this.fromUpstream(key, requestedAt);
   }
 
-  private stored(key: ScheduleKey, document: CachedDocument): ScheduleAnswer {
-    if (Date.now() - document.freshAt <= this.maxAgeMs) {
+  private stored(key: ScheduleKey, document: CachedDocument, now = Date.now()): ScheduleAnswer {
+    if (now - document.freshAt <= this.maxAgeMs) {
       return { document, state: 'HIT' };
     }
     this.requestRefresh(key, document);
@@ -216,11 +217,16 @@ export class ScheduleService {
   }
 
   /** Backstop for a missed invalidation message: a cheap conditional check, off the hot path. */
-  private revalidateIfDue(cacheKey: string, key: ScheduleKey, document: CachedDocument): void {
-    if (Date.now() - document.checkedAt < this.config.cache.revalidateMs) {
+  private revalidateIfDue(
+    cacheKey: string,
+    key: ScheduleKey,
+    document: CachedDocument,
+    now: number,
+  ): void {
+    if (now - document.checkedAt < this.config.cache.revalidateMs) {
       return;
     }
-    document.checkedAt = Date.now();
+    document.checkedAt = now;
     const { blobEtag } = document.source;
     if (blobEtag === null) {
       this.cache.delete(cacheKey, document);
