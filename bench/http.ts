@@ -1128,8 +1128,8 @@ class Bench {
     );
 
     const cacheMb = this.config.memoryCacheMb ?? CACHE_MEMORY_MB_DEFAULT;
-    // The same load with the cache off: what the process needs besides the cache.
-    const reference = await this.memoryRun(keys, sizes, 0, 1);
+    // The same load with the cache off, passes included: what the process needs besides the cache.
+    const reference = await this.memoryRun(keys, sizes, 0, memoryPasses);
     const run = await this.memoryRun(keys, sizes, this.config.memoryCacheMb, memoryPasses);
     const mb = (bytes: number): string => (bytes / MIB).toFixed(0);
     const limit = reference.maxRss + (cacheMb + MEMORY_SLACK_MB) * MIB;
