@@ -1,40 +1,21 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { setupOpenApi } from './docs/openapi';
 import { requestId } from './http/request-id';
 import { responseHeaders } from './http/security-headers';
 import { createLogger, lazyChildLogger, PinoNestLogger } from './logging/logger';
-import { ScheduleHitLane } from './schedule/schedule-hit-lane';
 
 // Only admin calls take a body (at most 62 dates, seven toggles); Fastify answers 413 above it.
 export const MAX_BODY_BYTES = 16 * 1024;
-// Fastify's own default, which it applies only to servers it creates.
-const KEEP_ALIVE_TIMEOUT_MS = 72_000;
-
-type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
-
 /** Builds the application exactly as production runs it; tests use it too. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
-  // Set once Nest has built it; until then (no request is served before listen) Fastify answers.
-  let lane: ScheduleHitLane | undefined = undefined;
   const adapter = new FastifyAdapter({
     // No Nest middleware here: middie's onRequest hook would cost every request for nothing.
     skipMiddie: true,
-    // Cache hits held in memory are answered before Fastify routes them (see ScheduleHitLane).
-    serverFactory: (fastify: RequestHandler) => {
-      const server = createServer((request, response) => {
-        if (!lane?.serve(request, response)) {
-          fastify(request, response);
-        }
-      });
-      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-      return server;
-    },
     bodyLimit: MAX_BODY_BYTES,
     loggerInstance: logger,
     trustProxy: config.http.trustProxy,
@@ -48,7 +29,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     adapter,
     { logger: new PinoNestLogger(logger) },
   );
-  lane = app.get(ScheduleHitLane);
   app.getHttpAdapter().getInstance().addHook('onRequest', responseHeaders);
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({

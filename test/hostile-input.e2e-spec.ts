@@ -1,6 +1,6 @@
 import { BlobServiceClient } from '@azure/storage-blob';
-import { parseScheduleQuery } from '../src/schedule/schedule-key';
-import { ScheduleRefreshService } from '../src/schedule/schedule-refresh.service';
+import { parseScheduleQuery } from '../src/domain/schedule-key';
+import { ScheduleRefreshService } from '../src/refresh/schedule-refresh.service';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { ADMIN_TOKEN, startTestApp, TestApp } from './support/test-app';
 

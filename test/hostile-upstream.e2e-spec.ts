@@ -1,6 +1,6 @@
 import { HttpUpstreamClient } from '../src/upstream/http-upstream.client';
 import { UpstreamFailure } from '../src/upstream/upstream.errors';
-import { ScheduleRefreshService } from '../src/schedule/schedule-refresh.service';
+import { ScheduleRefreshService } from '../src/refresh/schedule-refresh.service';
 import { createUpstreamSim, FaultMode, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import {
   adminFetch,

@@ -1,8 +1,8 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { MetricNames } from '../src/metrics/metric-names';
 import { MetricsService } from '../src/metrics/metrics.service';
-import { ScheduleDate } from '../src/schedule/schedule-key';
-import { ScheduleRefreshService } from '../src/schedule/schedule-refresh.service';
+import { ScheduleDate } from '../src/domain/schedule-key';
+import { ScheduleRefreshService } from '../src/refresh/schedule-refresh.service';
 import { ScheduleService } from '../src/schedule/schedule.service';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { RawAnswer, rawGet } from './support/raw-get';

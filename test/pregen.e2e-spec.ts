@@ -1,7 +1,7 @@
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { PregenAdminController } from '../src/pregen/pregen-admin.controller';
 import { PregenService } from '../src/pregen/pregen.service';
-import { ScheduleDate } from '../src/schedule/schedule-key';
+import { ScheduleDate } from '../src/domain/schedule-key';
 import { AuthMessages } from '../src/auth/auth.errors';
 import { ADMIN_HEADERS } from './support/tokens';
 import { waitFor } from './support/wait';

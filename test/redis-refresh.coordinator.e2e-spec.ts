@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { RedisRefreshCoordinator } from '../src/coordination/redis-refresh.coordinator';
 import { RefreshOutcome } from '../src/coordination/refresh-coordinator';
-import { DateRefreshResult } from '../src/schedule/schedule-refresh.service';
-import { ScheduleDate } from '../src/schedule/schedule-key';
+import { DateRefreshResult } from '../src/domain/refresh-result';
+import { ScheduleDate } from '../src/domain/schedule-key';
 import { standaloneConfig } from './support/standalone-config';
 import { uniqueContainer } from './support/test-app';
 

@@ -1,7 +1,7 @@
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { ScheduleRoute } from '../src/schedule/schedule.route';
-import { ScheduleRefreshService } from '../src/schedule/schedule-refresh.service';
-import { ScheduleDate } from '../src/schedule/schedule-key';
+import { ScheduleRefreshService } from '../src/refresh/schedule-refresh.service';
+import { ScheduleDate } from '../src/domain/schedule-key';
 import { startAzurite } from './support/services';
 import { azuriteConnectionString } from './support/services';
 import { blobEtags, getBytes, startTestApp, TestApp } from './support/test-app';

@@ -1,4 +1,4 @@
-import { ScheduleRefreshService } from '../src/schedule/schedule-refresh.service';
+import { ScheduleRefreshService } from '../src/refresh/schedule-refresh.service';
 import { ScheduleViews } from '../src/schedule/schedule-views.service';
 import { createUpstreamSim, SimJob, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { SHOW_ALL_TOGGLES } from './support/feature-toggles';

@@ -1,5 +1,5 @@
 import { MetricsService } from '../src/metrics/metrics.service';
-import { ScheduleDate } from '../src/schedule/schedule-key';
+import { ScheduleDate } from '../src/domain/schedule-key';
 import { HttpUpstreamClient } from '../src/upstream/http-upstream.client';
 import { ThreadedUpstreamClient } from '../src/upstream/threaded-upstream.client';
 import { UpstreamError } from '../src/upstream/upstream.errors';

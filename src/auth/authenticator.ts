@@ -36,19 +36,6 @@ export class Authenticator implements OnApplicationBootstrap {
     return this.staticPrincipal(token) ?? (await this.verifier.verify(token));
   }
 
-  /** What `authenticate` would answer, when that is known without waiting; else undefined. */
-  known(header: string | undefined): Principal | undefined {
-    if (this.config.auth.disabled) {
-      return AUTH_OFF_ADMIN;
-    }
-    try {
-      const token = bearerToken(header);
-      return this.staticPrincipal(token) ?? this.verifier.known(token);
-    } catch {
-      return undefined;
-    }
-  }
-
   /** The queue UI also takes the static token as a Basic password, so a browser can log in. */
   async authenticateBrowser(header: string | undefined): Promise<Principal> {
     if (isAdminCredential(header, this.config.adminToken)) {

@@ -41,12 +41,8 @@ export class JoseTokenVerifier extends TokenVerifier {
     }
   }
 
-  known(token: string): Principal | undefined {
-    return this.cache.get(token);
-  }
-
   async verify(token: string): Promise<Principal> {
-    const cached = this.known(token);
+    const cached = this.cache.get(token);
     if (cached) {
       return cached;
     }

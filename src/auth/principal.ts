@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
-import { CompanyId } from '../schedule/schedule-key';
+import { CompanyId } from '../domain/schedule-key';
 
 export type Role = 'admin' | 'office' | 'technician';
 

@@ -1,5 +1,5 @@
 import { BadRequestException, ForbiddenException } from '@nestjs/common';
-import { CompanyId } from '../schedule/schedule-key';
+import { CompanyId } from '../domain/schedule-key';
 import { Principal } from './principal';
 import { resolveCompanyId } from './tenant-access';
 

@@ -1,5 +1,5 @@
 import { BadRequestException, ForbiddenException } from '@nestjs/common';
-import { CompanyId, QueryMessages } from '../schedule/schedule-key';
+import { CompanyId, QueryMessages } from '../domain/schedule-key';
 import { AuthMessages } from './auth.errors';
 import { Principal } from './principal';
 

@@ -1,5 +1,5 @@
 import { JWTPayload } from 'jose';
-import { toCompanyId } from '../schedule/schedule-key';
+import { toCompanyId } from '../domain/schedule-key';
 import { AuthenticationError } from './auth.errors';
 import { Principal, Role, ROLES } from './principal';
 

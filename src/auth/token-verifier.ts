@@ -6,7 +6,4 @@ import { Principal } from './principal';
  */
 export abstract class TokenVerifier {
   abstract verify(token: string): Promise<Principal>;
-
-  /** The principal of a token verified recently, without waiting; undefined if not known. */
-  abstract known(token: string): Principal | undefined;
 }

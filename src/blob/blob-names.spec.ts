@@ -1,4 +1,4 @@
-import { CompanyId, ScheduleDate } from '../schedule/schedule-key';
+import { CompanyId, ScheduleDate } from '../domain/schedule-key';
 import { BlobNames } from './blob-names';
 
 describe('BlobNames', () => {

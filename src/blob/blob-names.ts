@@ -1,4 +1,4 @@
-import { CompanyId, ScheduleDate } from '../schedule/schedule-key';
+import { CompanyId, ScheduleDate } from '../domain/schedule-key';
 
 // The only place blob names are built; inputs are already validated value types.
 export const BlobNames = {

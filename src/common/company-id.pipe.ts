@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
-import { CompanyId, toCompanyId } from '../schedule/schedule-key';
+import { CompanyId, toCompanyId } from '../domain/schedule-key';
 
 export const COMPANY_ID_MESSAGE = 'company id must be a positive integer';
 

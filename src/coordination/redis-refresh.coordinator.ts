@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../common/error-message';
 import { withTimeout } from '../common/with-timeout';
 import { AppConfig } from '../config/app-config';
-import { ScheduleDate } from '../schedule/schedule-key';
+import { ScheduleDate } from '../domain/schedule-key';
 import {
   RefreshClaim,
   RefreshCoordinator,

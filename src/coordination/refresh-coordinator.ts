@@ -1,5 +1,5 @@
-import type { DateRefreshResult } from '../schedule/schedule-refresh.service';
-import type { CompanyId, ScheduleDate } from '../schedule/schedule-key';
+import type { DateRefreshResult } from '../domain/refresh-result';
+import type { CompanyId, ScheduleDate } from '../domain/schedule-key';
 import type { UpstreamFailure } from '../upstream/upstream.errors';
 
 /** What a replica's refresh of a date ended with, as every replica hears it. */

@@ -13,7 +13,7 @@ import { COMPANY_ID_MESSAGE, CompanyIdPipe } from '../common/company-id.pipe';
 import { strictValidation } from '../common/strict-validation.pipe';
 import { ApiAdmin, ApiJson, ApiMessage } from '../docs/decorators';
 import { FEATURE_TOGGLES_VIEW_SCHEMA } from '../docs/schemas';
-import { CompanyId } from '../schedule/schedule-key';
+import { CompanyId } from '../domain/schedule-key';
 import { FeatureTogglesDto } from './feature-toggles.dto';
 import {
   CompanyFeatureToggles,

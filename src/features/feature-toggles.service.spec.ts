@@ -4,7 +4,7 @@ import { InMemoryBlobStorage } from '../../test/support/in-memory-blob.storage';
 import { BlobNames } from '../blob/blob-names';
 import { StoredBlob } from '../blob/blob.storage';
 import { AppConfig } from '../config/app-config';
-import { CompanyId } from '../schedule/schedule-key';
+import { CompanyId } from '../domain/schedule-key';
 import { DEFAULT_FEATURE_TOGGLES, FeatureToggles } from './feature-toggles';
 import { FeatureTogglesNotSavedError, FeatureTogglesService } from './feature-toggles.service';
 

@@ -3,8 +3,8 @@ import { BlobNames } from '../blob/blob-names';
 import { BlobStorage, StoredBlob } from '../blob/blob.storage';
 import { errorMessage } from '../common/error-message';
 import { AppConfig } from '../config/app-config';
-import { SCHEDULE_CONTENT_TYPE } from '../schedule/schedule-document';
-import { CompanyId } from '../schedule/schedule-key';
+import { SCHEDULE_CONTENT_TYPE } from '../domain/schedule-document';
+import { CompanyId } from '../domain/schedule-key';
 import {
   DEFAULT_FEATURE_TOGGLES,
   FEATURE_TOGGLE_NAMES,
@@ -68,8 +68,8 @@ export class FeatureTogglesService {
     return this.reads.get(companyId) ?? this.refresh(companyId, this.cache.get(companyId)?.value);
   }
 
-  /** The company's toggles when fresh in memory, without waiting; else undefined. */
-  known(companyId: CompanyId): CompanyFeatureToggles | undefined {
+  /** The company's toggles when fresh in memory; else undefined. */
+  private known(companyId: CompanyId): CompanyFeatureToggles | undefined {
     const cached = this.cache.get(companyId);
     return cached && cached.expiresAt > Date.now() ? cached.value : undefined;
   }

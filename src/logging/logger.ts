@@ -79,11 +79,6 @@ export function logsDebug(level: LogLevel): boolean {
   return level === 'debug' || level === 'trace';
 }
 
-/** A request's logger, as Fastify would make it (`reqId` bound), for requests Fastify never sees. */
-export function requestLogger(root: FastifyBaseLogger, reqId: string): FastifyBaseLogger {
-  return new LazyChildLogger(root, { reqId }, {});
-}
-
 /**
  * Fastify's childLoggerFactory, made lazy: a hit logs nothing, so it should not pay for a pino
  * child per request.

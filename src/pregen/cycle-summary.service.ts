@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { Job, Queue } from 'bull';
 import { errorMessage } from '../common/error-message';
-import { DateRefreshResult } from '../schedule/schedule-refresh.service';
+import { DateRefreshResult } from '../domain/refresh-result';
 import { JobIds, JobName, PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
 
 const SUMMARY_CLAIM_TTL_S = 86_400;

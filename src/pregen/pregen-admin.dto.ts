@@ -13,7 +13,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { toInt } from '../common/transforms';
-import { isScheduleDate, ScheduleDate } from '../schedule/schedule-key';
+import { isScheduleDate, ScheduleDate } from '../domain/schedule-key';
 import { ListableState } from './pregen.service';
 
 export const LISTABLE_STATES: readonly ListableState[] = [

@@ -1,4 +1,4 @@
-import { ScheduleDate } from '../schedule/schedule-key';
+import { ScheduleDate } from '../domain/schedule-key';
 
 const DAY_MS = 86_400_000;
 

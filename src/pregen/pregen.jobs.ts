@@ -1,4 +1,4 @@
-import { ScheduleDate } from '../schedule/schedule-key';
+import { ScheduleDate } from '../domain/schedule-key';
 
 export const PREGEN_QUEUE = 'pregen';
 

@@ -3,7 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { ScheduleModule as CronModule } from '@nestjs/schedule';
 import { AuthModule } from '../auth/auth.module';
 import { AppConfig } from '../config/app-config';
-import { RefreshRequests } from '../schedule/refresh-requests';
+import { RefreshRequests } from '../refresh/refresh-requests';
 import { ScheduleModule } from '../schedule/schedule.module';
 import { UsersModule } from '../users/users.module';
 import { CycleSummaryService } from './cycle-summary.service';

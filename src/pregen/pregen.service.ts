@@ -4,9 +4,9 @@ import { JobStatus, Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
 import { withTimeout } from '../common/with-timeout';
 import { AppConfig } from '../config/app-config';
-import { RefreshRequests } from '../schedule/refresh-requests';
-import { ScheduleDate } from '../schedule/schedule-key';
-import { ScheduleRefreshService } from '../schedule/schedule-refresh.service';
+import { RefreshRequests } from '../refresh/refresh-requests';
+import { ScheduleDate } from '../domain/schedule-key';
+import { ScheduleRefreshService } from '../refresh/schedule-refresh.service';
 import { pregenDates } from './pregen-dates';
 import { JobIds, JobName, PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
 

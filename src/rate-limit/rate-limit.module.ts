@@ -18,15 +18,12 @@ export class RateLimitModule {
     }
     return {
       module: RateLimitModule,
-      // Global: the schedule hit lane counts its requests too.
-      global: true,
       providers: [
         { provide: RATE_LIMITS, useValue: limits },
         RedisRateLimitStore,
         RateLimiter,
         RateLimitHook,
       ],
-      exports: [RateLimiter],
     };
   }
 }

@@ -31,11 +31,6 @@ export class RateLimiter {
     @Inject(RATE_LIMITS) private readonly limits: readonly RateLimit[],
   ) {}
 
-  /** Whether any limit counts requests to `route`. */
-  appliesTo(route: string): boolean {
-    return this.limits.some(({ path }) => route.startsWith(path));
-  }
-
   /** Counts the request against every limit of `route`; a refusal when one is exceeded. */
   async check(
     route: string,

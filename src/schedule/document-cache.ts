@@ -37,7 +37,6 @@ export class CachedDocument {
   readonly lastModified: string;
   private readonly codedEtags: Record<Encoding, string>;
   private readonly variants = new Map<Encoding, Promise<Buffer>>();
-  private readonly ready = new Map<Encoding, Buffer>();
   private variantBytes = 0;
   checkedAt = Date.now();
   usedAt = Date.now();
@@ -68,11 +67,6 @@ export class CachedDocument {
     return encoding ? this.codedEtags[encoding] : this.etag;
   }
 
-  /** The body in `encoding` if it was compressed already; else undefined. */
-  encodedNow(encoding: Encoding): Buffer | undefined {
-    return this.ready.get(encoding);
-  }
-
   /** The body in `encoding`, compressed on first use and then kept. */
   encoded(encoding: Encoding): Promise<Buffer> {
     let variant = this.variants.get(encoding);
@@ -81,7 +75,6 @@ export class CachedDocument {
       this.variants.set(encoding, variant);
       variant.then(
         (bytes) => {
-          this.ready.set(encoding, bytes);
           this.variantBytes += bytes.length;
           this.onGrow(bytes.length);
         },

@@ -41,13 +41,4 @@ describe(ScheduleResponder.name, () => {
     expect(notModified.headers['content-encoding']).toBeUndefined();
     expect(stale.headers['x-cache']).toBe('STALE');
   });
-
-  it('should carry the security headers of a JSON answer', () => {
-    const { headers } = responder.prepare({}, { document, state: 'HIT' });
-
-    expect(headers).toMatchObject({
-      'content-security-policy': "default-src 'none';frame-ancestors 'none'",
-      'x-content-type-options': 'nosniff',
-    });
-  });
 });

@@ -6,11 +6,10 @@ import { Principal } from '../auth/principal';
 import { AppConfig } from '../config/app-config';
 import { logsDebug } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
-import { JSON_SECURITY_HEADERS } from '../http/security-headers';
 import { CachedDocument, Encoding } from './document-cache';
 import { isNotModified, negotiateEncoding } from './http-caching';
-import { SCHEDULE_CONTENT_TYPE } from './schedule-document';
-import { ScheduleKey } from './schedule-key';
+import { SCHEDULE_CONTENT_TYPE } from '../domain/schedule-document';
+import { ScheduleKey } from '../domain/schedule-key';
 import { CacheState, ScheduleAnswer } from './schedule.service';
 
 /** What to send for an answer: status, headers, and which coding of the body (none for 304). */
@@ -25,10 +24,7 @@ const RESULTS = { HIT: 'hit', STALE: 'stale', MISS: 'miss' } as const;
 const STATES: readonly CacheState[] = ['HIT', 'STALE', 'MISS'];
 const ENCODINGS: readonly (Encoding | null)[] = [null, 'br', 'gzip'];
 
-/**
- * The HTTP side of a schedule answer, one piece of code for both ways a request is served (the
- * Fastify route and the hit lane): conditional requests, coding, caching headers, metrics, log.
- */
+/** The HTTP side of a schedule answer: conditional requests, coding, caching headers, metrics, log. */
 @Injectable()
 export class ScheduleResponder {
   private readonly cacheControl: string;
@@ -83,7 +79,6 @@ export class ScheduleResponder {
         vary: 'Accept-Encoding, Authorization',
         'x-cache': state,
         ...(encoding && !notModified ? { 'content-encoding': encoding } : {}),
-        ...JSON_SECURITY_HEADERS,
       };
       variants[slot] = headers;
     }
@@ -102,7 +97,7 @@ export class ScheduleResponder {
 
   /** Counts the answer and logs it: hits at debug (counted by /metrics), the rest at info. */
   record(
-    log: () => FastifyBaseLogger,
+    log: FastifyBaseLogger,
     key: ScheduleKey,
     principal: Principal,
     { state }: ScheduleAnswer,
@@ -115,7 +110,7 @@ export class ScheduleResponder {
     if (state === 'HIT' && !this.hitsLogged) {
       return;
     }
-    log()[state === 'HIT' ? 'debug' : 'info'](
+    log[state === 'HIT' ? 'debug' : 'info'](
       {
         ...key,
         role: principal.role,

@@ -4,14 +4,7 @@ import { CompanyFeatureToggles, FeatureTogglesService } from '../features/featur
 import { DocumentView } from './schedule.service';
 import { technicianView } from './technician-view';
 
-/** Which view of a company's document a caller gets; `view` undefined means all of it. */
-export interface ViewChoice {
-  readonly view: DocumentView | undefined;
-}
-
 type Technician = Extract<Principal, { role: 'technician' }>;
-
-const WHOLE_DOCUMENT: ViewChoice = { view: undefined };
 
 /** What a caller may see of a company's document: all of it, or a technician's view. */
 @Injectable()
@@ -23,15 +16,6 @@ export class ScheduleViews {
       return undefined;
     }
     return technician(principal, await this.toggles.get(principal.companyId));
-  }
-
-  /** The choice when it needs nothing that is not in memory; else undefined. */
-  known(principal: Principal): ViewChoice | undefined {
-    if (principal.role !== 'technician') {
-      return WHOLE_DOCUMENT;
-    }
-    const toggles = this.toggles.known(principal.companyId);
-    return toggles && { view: technician(principal, toggles) };
   }
 }
 

@@ -7,8 +7,7 @@ import { FeaturesModule } from '../features/features.module';
 import { ScheduleViews } from './schedule-views.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { UpstreamModule } from '../upstream/upstream.module';
-import { ScheduleRefreshService } from './schedule-refresh.service';
-import { ScheduleHitLane } from './schedule-hit-lane';
+import { ScheduleRefreshService } from '../refresh/schedule-refresh.service';
 import { ScheduleResponder } from './schedule-responder';
 import { ScheduleRoute } from './schedule.route';
 import { ScheduleService } from './schedule.service';
@@ -19,7 +18,6 @@ import { ScheduleService } from './schedule.service';
     ScheduleService,
     ScheduleRoute,
     ScheduleResponder,
-    ScheduleHitLane,
     ScheduleRefreshService,
     ScheduleViews,
     {

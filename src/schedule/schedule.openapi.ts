@@ -9,7 +9,7 @@ import {
   upstreamFailureResponses,
 } from '../docs/decorators';
 import { LEGACY_ENVELOPE_EXAMPLE, LEGACY_ENVELOPE_SCHEMA } from '../docs/schemas';
-import { QueryMessages } from './schedule-key';
+import { QueryMessages } from '../domain/schedule-key';
 
 /** GET /api/dr-schedule is a plain Fastify route (see ScheduleRoute), so Swagger cannot scan it. */
 export const SCHEDULE_OPERATION: OperationObject = {

@@ -6,7 +6,7 @@ import { Authenticator } from '../auth/authenticator';
 import { Principal } from '../auth/principal';
 import { resolveCompanyId } from '../auth/tenant-access';
 import { UpstreamError } from '../upstream/upstream.errors';
-import { parseScheduleQuery, ScheduleKey, ScheduleQueryError } from './schedule-key';
+import { parseScheduleQuery, ScheduleKey, ScheduleQueryError } from '../domain/schedule-key';
 import { ScheduleResponder } from './schedule-responder';
 import { ScheduleViews } from './schedule-views.service';
 import { ScheduleAnswer, ScheduleService } from './schedule.service';
@@ -15,9 +15,9 @@ import { upstreamFailureAnswer } from './upstream-error.filter';
 export const SCHEDULE_PATH = '/api/dr-schedule';
 
 /**
- * GET /api/dr-schedule as a plain Fastify route: hits are most of the traffic, and Nest's
- * per-request pipeline (guards, pipes, param factories) cost about a quarter of a hit's CPU.
- * Rate limiting is a global onRequest hook, so it runs here as on every /api route.
+ * GET /api/dr-schedule, its only front end: a plain Fastify route, because Nest's per-request
+ * pipeline (guards, pipes, param factories) costs about a quarter of a hit's CPU. Request ids,
+ * security headers and rate limits are Fastify hooks, so they apply here as to every route.
  */
 @Injectable()
 export class ScheduleRoute implements OnModuleInit {
@@ -66,7 +66,7 @@ export class ScheduleRoute implements OnModuleInit {
         : document.body;
     // Not awaited: awaiting a reply waits for the socket to drain, which an answer need not do.
     void reply.code(prepared.status).headers(prepared.headers).send(body);
-    this.responder.record(() => request.log, key, principal, answer, prepared, startedAt);
+    this.responder.record(request.log, key, principal, answer, prepared, startedAt);
   }
 
   private async authenticate(

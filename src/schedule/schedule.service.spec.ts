@@ -3,9 +3,9 @@ import { LocalRefreshCoordinator } from '../../test/support/local-refresh.coordi
 import { ScriptedUpstream } from '../../test/support/scripted-upstream';
 import { standaloneConfig } from '../../test/support/standalone-config';
 import { DocumentCache } from './document-cache';
-import { RefreshRequests } from './refresh-requests';
-import { CompanyId, ScheduleDate, ScheduleKey } from './schedule-key';
-import { ScheduleRefreshService } from './schedule-refresh.service';
+import { RefreshRequests } from '../refresh/refresh-requests';
+import { CompanyId, ScheduleDate, ScheduleKey } from '../domain/schedule-key';
+import { ScheduleRefreshService } from '../refresh/schedule-refresh.service';
 import { DocumentView, ScheduleService } from './schedule.service';
 
 const KEY: ScheduleKey = { companyId: 59 as CompanyId, date: '2025-12-03' as ScheduleDate };

@@ -4,12 +4,12 @@ import { BlobNames } from '../blob/blob-names';
 import { BlobStorage, StoredBlob } from '../blob/blob.storage';
 import { AppConfig } from '../config/app-config';
 import { RefreshCoordinator } from '../coordination/refresh-coordinator';
-import { DateManifest } from './date-manifest';
+import { DateManifest } from '../domain/date-manifest';
 import { CachedDocument, DocumentCache, DocumentSource } from './document-cache';
-import { RefreshRequests } from './refresh-requests';
-import { EMPTY_SCHEDULE } from './schedule-document';
-import { ScheduleKey } from './schedule-key';
-import { ScheduleRefreshService } from './schedule-refresh.service';
+import { RefreshRequests } from '../refresh/refresh-requests';
+import { EMPTY_SCHEDULE } from '../domain/schedule-document';
+import { ScheduleKey } from '../domain/schedule-key';
+import { ScheduleRefreshService } from '../refresh/schedule-refresh.service';
 
 /** HIT: stored and fresh; STALE: stored, older than CACHE_MAX_AGE; MISS: waited for upstream. */
 export type CacheState = 'HIT' | 'STALE' | 'MISS';
@@ -67,7 +67,7 @@ export class ScheduleService {
 
   /** The company's document, or `view` of it; views are cached beside the document. */
   async get(key: ScheduleKey, view?: DocumentView): Promise<ScheduleAnswer> {
-    const known = this.known(key, view);
+    const known = this.fromMemory(key, view);
     if (known) {
       return known;
     }
@@ -76,7 +76,7 @@ export class ScheduleService {
     }
     const viewKey = DocumentCache.key(key.date, key.companyId, `/${view.id}`);
     const generation = this.cache.generation;
-    const { document, state } = this.known(key) ?? (await this.fetchDocument(key));
+    const { document, state } = this.fromMemory(key) ?? (await this.fetchDocument(key));
     const rendered = view.render(document.body);
     const viewDocument =
       state === 'MISS'
@@ -85,8 +85,8 @@ export class ScheduleService {
     return { document: viewDocument, state };
   }
 
-  /** The answer from memory (HIT or STALE), without waiting; undefined when not in memory. */
-  known(key: ScheduleKey, view?: DocumentView): ScheduleAnswer | undefined {
+  /** The answer from memory (HIT or STALE); undefined when not in memory. */
+  private fromMemory(key: ScheduleKey, view?: DocumentView): ScheduleAnswer | undefined {
     const cacheKey = DocumentCache.key(key.date, key.companyId, view ? `/${view.id}` : '');
     const cached = this.cache.get(cacheKey);
     if (!cached) {

@@ -7,8 +7,8 @@ import {
   FeatureToggles,
 } from '../features/feature-toggles';
 import { validateSchedule } from '../upstream/http-upstream.client';
-import { EMPTY_SCHEDULE, scheduleDocument, splitByCompany } from './schedule-document';
-import { CompanyId } from './schedule-key';
+import { EMPTY_SCHEDULE, scheduleDocument, splitByCompany } from '../domain/schedule-document';
+import { CompanyId } from '../domain/schedule-key';
 import { technicianView } from './technician-view';
 
 const SAMPLE = join(__dirname, '..', '..', 'test', 'fixtures', 'sample-dr-schedule.json');

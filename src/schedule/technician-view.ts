@@ -1,6 +1,6 @@
 import { FeatureToggleName, FeatureToggles } from '../features/feature-toggles';
-import { JsonPath, removeJsonPaths } from './raw-json';
-import { rawArrayElements, ScheduleDocument, scheduleDocument } from './schedule-document';
+import { JsonPath, removeJsonPaths } from '../domain/raw-json';
+import { rawArrayElements, ScheduleDocument, scheduleDocument } from '../domain/schedule-document';
 
 /** The legacy envelope with only what one technician may see. */
 export type TechnicianView = ScheduleDocument;

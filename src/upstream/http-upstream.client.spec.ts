@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { standaloneConfig } from '../../test/support/standalone-config';
-import { ScheduleDate } from '../schedule/schedule-key';
+import { ScheduleDate } from '../domain/schedule-key';
 import { HttpUpstreamClient, validateSchedule } from './http-upstream.client';
 import { UpstreamError } from './upstream.errors';
 

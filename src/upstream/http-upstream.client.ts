@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config/app-config';
 import type { MetricsService } from '../metrics/metrics.service';
-import { ScheduleDocument, splitByCompany } from '../schedule/schedule-document';
-import { CompanyId, ScheduleDate, toCompanyId } from '../schedule/schedule-key';
+import { ScheduleDocument, splitByCompany } from '../domain/schedule-document';
+import { CompanyId, ScheduleDate, toCompanyId } from '../domain/schedule-key';
 import { UpstreamClient } from './upstream.client';
 import { UpstreamError } from './upstream.errors';
 

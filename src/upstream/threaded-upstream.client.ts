@@ -5,8 +5,8 @@ import { errorMessage } from '../common/error-message';
 import { newThread } from '../common/new-thread';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
-import { ScheduleDocument } from '../schedule/schedule-document';
-import { CompanyId, ScheduleDate } from '../schedule/schedule-key';
+import { ScheduleDocument } from '../domain/schedule-document';
+import { CompanyId, ScheduleDate } from '../domain/schedule-key';
 import { UpstreamClient } from './upstream.client';
 import {
   documentsFromThread,

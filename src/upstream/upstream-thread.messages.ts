@@ -1,6 +1,6 @@
 import { errorMessage } from '../common/error-message';
-import { ScheduleDocument } from '../schedule/schedule-document';
-import { CompanyId, ScheduleDate } from '../schedule/schedule-key';
+import { ScheduleDocument } from '../domain/schedule-document';
+import { CompanyId, ScheduleDate } from '../domain/schedule-key';
 import { UpstreamError, UpstreamFailure } from './upstream.errors';
 
 export type UpstreamRequest =

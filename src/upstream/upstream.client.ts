@@ -1,5 +1,5 @@
-import { CompanyId, ScheduleDate } from '../schedule/schedule-key';
-import { ScheduleDocument } from '../schedule/schedule-document';
+import { CompanyId, ScheduleDate } from '../domain/schedule-key';
+import { ScheduleDocument } from '../domain/schedule-document';
 
 /** Port and DI token for the legacy API. */
 export abstract class UpstreamClient {

@@ -4,7 +4,7 @@ import { FastifyReply } from 'fastify';
 import { ApiAdmin, ApiJson, ApiUpstreamFailures, CACHE_HEADERS } from '../docs/decorators';
 import { USERS_ENVELOPE_SCHEMA } from '../docs/schemas';
 import { AdminGuard } from '../auth/admin.guard';
-import { SCHEDULE_CONTENT_TYPE } from '../schedule/schedule-document';
+import { SCHEDULE_CONTENT_TYPE } from '../domain/schedule-document';
 import { UpstreamErrorFilter } from '../schedule/upstream-error.filter';
 import { UsersService } from './users.service';
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { BlobNames } from '../blob/blob-names';
 import { BlobStorage } from '../blob/blob.storage';
 import { errorMessage } from '../common/error-message';
-import { SCHEDULE_CONTENT_TYPE } from '../schedule/schedule-document';
+import { SCHEDULE_CONTENT_TYPE } from '../domain/schedule-document';
 import { UpstreamClient } from '../upstream/upstream.client';
 
 export interface UsersAnswer {

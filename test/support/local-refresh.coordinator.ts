@@ -3,7 +3,7 @@ import {
   RefreshCoordinator,
   RefreshOutcome,
 } from '../../src/coordination/refresh-coordinator';
-import { ScheduleDate } from '../../src/schedule/schedule-key';
+import { ScheduleDate } from '../../src/domain/schedule-key';
 
 /** Unit-test double: one replica, every claim granted; outcomes recorded and announced. */
 export class LocalRefreshCoordinator extends RefreshCoordinator {

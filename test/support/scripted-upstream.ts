@@ -1,6 +1,6 @@
 import { validateSchedule } from '../../src/upstream/http-upstream.client';
-import { ScheduleDocument, splitByCompany } from '../../src/schedule/schedule-document';
-import { CompanyId } from '../../src/schedule/schedule-key';
+import { ScheduleDocument, splitByCompany } from '../../src/domain/schedule-document';
+import { CompanyId } from '../../src/domain/schedule-key';
 import { UpstreamClient } from '../../src/upstream/upstream.client';
 
 /** Unit-test double of the UpstreamClient port: answers `jobs` for any date, counting calls. */

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { JobView } from '../../src/pregen/pregen.service';
-import { DateRefreshResult } from '../../src/schedule/schedule-refresh.service';
+import { DateRefreshResult } from '../../src/domain/refresh-result';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;

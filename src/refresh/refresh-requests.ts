@@ -1,4 +1,4 @@
-import { ScheduleDate } from './schedule-key';
+import { ScheduleDate } from '../domain/schedule-key';
 
 /** Port to ask for a background refresh of a date, deduplicated across replicas by `version`. */
 export abstract class RefreshRequests {

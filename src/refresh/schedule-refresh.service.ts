@@ -12,26 +12,24 @@ import {
 } from '../coordination/refresh-coordinator';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { UpstreamError } from '../upstream/upstream.errors';
-import { DateManifest, ManifestEntry, parseManifest, serializeManifest } from './date-manifest';
-import { EMPTY_SCHEDULE, SCHEDULE_CONTENT_TYPE, ScheduleDocument } from './schedule-document';
-import { CompanyId, ScheduleDate } from './schedule-key';
+import {
+  DateManifest,
+  ManifestEntry,
+  parseManifest,
+  serializeManifest,
+} from '../domain/date-manifest';
+import {
+  EMPTY_SCHEDULE,
+  SCHEDULE_CONTENT_TYPE,
+  ScheduleDocument,
+} from '../domain/schedule-document';
+import { DateRefreshResult } from '../domain/refresh-result';
+import { CompanyId, ScheduleDate } from '../domain/schedule-key';
 
 export interface RefreshOptions {
   /** Skip uploading a document whose sha256 equals the manifest's, so its ETag stays stable. */
   readonly skipUnchanged?: boolean;
   readonly cycleId?: string;
-}
-
-export interface DateRefreshResult {
-  readonly date: ScheduleDate;
-  readonly companies: number;
-  readonly written: number;
-  readonly unchanged: number;
-  readonly emptied: number;
-  readonly failed: number;
-  readonly bytes: number;
-  readonly upstreamMs: number;
-  readonly durationMs: number;
 }
 
 export interface DateRefresh {

@@ -2,8 +2,8 @@ import { InMemoryBlobStorage } from '../../test/support/in-memory-blob.storage';
 import { LocalRefreshCoordinator } from '../../test/support/local-refresh.coordinator';
 import { standaloneConfig } from '../../test/support/standalone-config';
 import { ScriptedUpstream } from '../../test/support/scripted-upstream';
-import { EMPTY_SCHEDULE } from './schedule-document';
-import { ScheduleDate } from './schedule-key';
+import { EMPTY_SCHEDULE } from '../domain/schedule-document';
+import { ScheduleDate } from '../domain/schedule-key';
 import { ScheduleRefreshService } from './schedule-refresh.service';
 
 const DATE = '2025-12-03' as ScheduleDate;
