@@ -26,7 +26,7 @@ describe(ScheduleService.name, () => {
   beforeAll(async () => {
     sim = await createUpstreamSim({ companies: 12, latencyMs: { min: 200, max: 300 } });
     // Two replicas: one Redis prefix, one container.
-    const shared = { UPSTREAM_BASE_URL: sim.url, QUEUE_PREFIX: uniqueContainer() };
+    const shared = { UPSTREAM_BASE_URL: sim.url, REDIS_KEY_PREFIX: uniqueContainer() };
     const container = uniqueContainer();
     a = await startTestApp({ ...shared, BLOB_CONTAINER: container });
     b = await startTestApp({ ...shared, BLOB_CONTAINER: container });

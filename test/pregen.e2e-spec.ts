@@ -1,6 +1,6 @@
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { PregenAdminController } from '../src/pregen/pregen-admin.controller';
-import { PregenService } from '../src/pregen/pregen.service';
+import { PregenQueue } from '../src/pregen/pregen-queue.service';
 import { ScheduleDate } from '../src/domain/schedule-key';
 import { AuthMessages } from '../src/auth/auth.errors';
 import { ADMIN_HEADERS } from './support/tokens';
@@ -171,7 +171,7 @@ describe(PregenAdminController.name, () => {
   );
 
   it('should cache the users directory and answer it to admins only', async () => {
-    await stack.app.get(PregenService).enqueueUsersSync(new Date('2026-03-06T10:00:00Z'));
+    await stack.app.get(PregenQueue).enqueueUsersSync(new Date('2026-03-06T10:00:00Z'));
     await waitFor('the users sync', async () =>
       (await blobEtags(stack.config.blob)).has('users/users.json'),
     );
@@ -237,7 +237,7 @@ describe('PregenAdminController without a configured token', () => {
   });
 });
 
-describe(PregenService.name, () => {
+describe(PregenQueue.name, () => {
   let sim: UpstreamSim;
 
   beforeAll(async () => {
@@ -249,14 +249,14 @@ describe(PregenService.name, () => {
   });
 
   it('should make one job per date when two replicas enqueue the same cron slot', async () => {
-    const shared = { BLOB_CONTAINER: uniqueContainer(), QUEUE_PREFIX: uniqueContainer() };
+    const shared = { BLOB_CONTAINER: uniqueContainer(), REDIS_KEY_PREFIX: uniqueContainer() };
     const env = { UPSTREAM_BASE_URL: sim.url, PREGEN_DAYS: '7', ...shared };
     const [a, b] = await Promise.all([startTestApp(env), startTestApp(env)]);
     try {
       const slot = new Date('2026-04-01T10:30:00Z');
       const [cycleA, cycleB] = await Promise.all([
-        a.app.get(PregenService).enqueueScheduledCycle(slot),
-        b.app.get(PregenService).enqueueScheduledCycle(slot),
+        a.app.get(PregenQueue).enqueueScheduledCycle(slot),
+        b.app.get(PregenQueue).enqueueScheduledCycle(slot),
       ]);
       expect(cycleB).toEqual(cycleA);
 
@@ -273,7 +273,7 @@ describe(PregenService.name, () => {
 
   it('should run each cron cycle once across two replicas', async () => {
     sim.reset();
-    const shared = { BLOB_CONTAINER: uniqueContainer(), QUEUE_PREFIX: uniqueContainer() };
+    const shared = { BLOB_CONTAINER: uniqueContainer(), REDIS_KEY_PREFIX: uniqueContainer() };
     const env = {
       UPSTREAM_BASE_URL: sim.url,
       PREGEN_ENABLED: 'true',

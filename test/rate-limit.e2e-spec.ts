@@ -55,7 +55,7 @@ describe(RateLimitHook.name, () => {
   });
 
   it('should share one budget per client across two instances and answer 429 as JSON', async () => {
-    const shared = { QUEUE_PREFIX: uniqueContainer(), RATE_LIMIT_PER_MINUTE: '4' };
+    const shared = { REDIS_KEY_PREFIX: uniqueContainer(), RATE_LIMIT_PER_MINUTE: '4' };
     const [a, b] = [await start(shared), await start(shared)];
 
     const first = [
@@ -105,10 +105,10 @@ describe(RateLimitHook.name, () => {
     ).toBe(1);
   });
 
-  it('should keep its counters under QUEUE_PREFIX and never store a credential', async () => {
+  it('should keep its counters under REDIS_KEY_PREFIX and never store a credential', async () => {
     const prefix = uniqueContainer();
-    const app = await start({ QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '5' });
-    const redis = new Redis(app.config.redisUrl);
+    const app = await start({ REDIS_KEY_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '5' });
+    const redis = new Redis(app.config.redis.url);
     try {
       await call(app.url + INVALID, { authorization: `Bearer ${ADMIN_TOKEN}` });
       await call(app.url + INVALID);

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { RedisRefreshCoordinator } from '../src/coordination/redis-refresh.coordinator';
 import { RefreshOutcome } from '../src/coordination/refresh-coordinator';
+import { RedisClientService } from '../src/redis/redis-client.service';
 import { DateRefreshResult } from '../src/domain/refresh-result';
 import { ScheduleDate } from '../src/domain/schedule-key';
 import { standaloneConfig } from './support/standalone-config';
@@ -16,18 +17,21 @@ function outcome(finishedAt = Date.now()): RefreshOutcome {
 describe(RedisRefreshCoordinator.name, () => {
   const redisUrl = process.env.TEST_REDIS_URL ?? '';
   let prefix: string;
+  let clients: RedisClientService[];
   let replicas: RedisRefreshCoordinator[];
   let redis: Redis;
 
   beforeEach(() => {
     prefix = uniqueContainer();
-    const config = standaloneConfig({ REDIS_URL: redisUrl, QUEUE_PREFIX: prefix });
-    replicas = [new RedisRefreshCoordinator(config), new RedisRefreshCoordinator(config)];
+    const config = standaloneConfig({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix });
+    clients = [new RedisClientService(config), new RedisClientService(config)];
+    replicas = clients.map((client) => new RedisRefreshCoordinator(client));
     redis = new Redis(redisUrl);
   });
 
-  afterEach(async () => {
-    await Promise.all((replicas ?? []).map((replica) => replica.onApplicationShutdown()));
+  afterEach(() => {
+    replicas.forEach((replica) => replica.onApplicationShutdown());
+    clients.forEach((client) => client.onApplicationShutdown());
     redis.disconnect();
   });
 

@@ -9,11 +9,17 @@ describe(loadConfig.name, () => {
     expect(loadConfig({ ...required, CACHE_MAX_AGE: '90' }).cache.maxAgeSeconds).toBe(90);
   });
 
+  it('should take REDIS_KEY_PREFIX, else its old name QUEUE_PREFIX, as the Redis key prefix', () => {
+    expect(loadConfig({ ...required, QUEUE_PREFIX: 'old' }).redis.keyPrefix).toBe('old');
+    expect(
+      loadConfig({ ...required, QUEUE_PREFIX: 'old', REDIS_KEY_PREFIX: 'new' }).redis.keyPrefix,
+    ).toBe('new');
+  });
+
   it('should apply the documented defaults', () => {
     expect(loadConfig(required)).toEqual({
       port: 3000,
-      redisUrl: 'redis://127.0.0.1:6379',
-      queuePrefix: 'schedule-cache',
+      redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'schedule-cache' },
       blob: {
         connectionString: 'UseDevelopmentStorage=true',
         container: 'schedule-cache',
@@ -98,6 +104,7 @@ describe(loadConfig.name, () => {
     [{ ...required, ADMIN_API_TOKEN: 'short' }, 'ADMIN_API_TOKEN'],
     [{ ...required, FEATURE_TOGGLES_TTL_MS: '-1' }, 'FEATURE_TOGGLES_TTL_MS'],
     [{ ...required, QUEUE_PREFIX: 'a:b' }, 'QUEUE_PREFIX'],
+    [{ ...required, REDIS_KEY_PREFIX: 'a b' }, 'REDIS_KEY_PREFIX'],
     [{ ...required, RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE'],
     [{ ...required, ADMIN_RATE_LIMIT_PER_MINUTE: 'many' }, 'ADMIN_RATE_LIMIT_PER_MINUTE'],
     [{ ...required, TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],

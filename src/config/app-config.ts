@@ -6,8 +6,7 @@ import { EnvironmentVariables, LogLevel } from './env.dto';
 /** Validated, typed configuration; also the DI token for it. */
 export class AppConfig {
   readonly port!: number;
-  readonly redisUrl!: string;
-  readonly queuePrefix!: string;
+  readonly redis!: { url: string; keyPrefix: string };
   readonly blob!: {
     connectionString: string;
     container: string;
@@ -54,6 +53,8 @@ export interface AuthConfig {
 
 export class ConfigError extends Error {}
 
+const DEFAULT_REDIS_KEY_PREFIX = 'schedule-cache';
+
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const defined = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
@@ -70,8 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   }
   return {
     port: vars.PORT,
-    redisUrl: vars.REDIS_URL,
-    queuePrefix: vars.QUEUE_PREFIX,
+    redis: {
+      url: vars.REDIS_URL,
+      keyPrefix: vars.REDIS_KEY_PREFIX ?? vars.QUEUE_PREFIX ?? DEFAULT_REDIS_KEY_PREFIX,
+    },
     blob: {
       connectionString: vars.AZURE_STORAGE_CONNECTION_STRING,
       container: vars.BLOB_CONTAINER,

@@ -94,9 +94,15 @@ export class EnvironmentVariables {
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  // Bull's key prefix: deployments (or test runs) sharing one Redis stay apart.
+  // Prefix of every Redis key and channel: deployments (or test runs) sharing one Redis stay apart.
+  @IsOptional()
   @Matches(/^[\w-]{1,64}$/, { message: '$property must be 1-64 letters, digits, _ or -' })
-  QUEUE_PREFIX = 'schedule-cache';
+  REDIS_KEY_PREFIX?: string;
+
+  // The old name of REDIS_KEY_PREFIX, still honoured when that is not set.
+  @IsOptional()
+  @Matches(/^[\w-]{1,64}$/, { message: '$property must be 1-64 letters, digits, _ or -' })
+  QUEUE_PREFIX?: string;
 
   @IsString()
   @IsNotEmpty()

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../common/error-message';
 import { withTimeout } from '../common/with-timeout';
-import { AppConfig } from '../config/app-config';
+import { RedisClientService } from '../redis/redis-client.service';
 import { ScheduleDate } from '../domain/schedule-key';
 import {
   RefreshClaim,
@@ -44,15 +44,12 @@ export class RedisRefreshCoordinator extends RefreshCoordinator implements OnApp
   private readonly waiters = new Map<ScheduleDate, Set<(outcome: RefreshOutcome) => void>>();
   private readonly renewals = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly config: AppConfig) {
+  constructor(private readonly redis: RedisClientService) {
     super();
-    const options = { maxRetriesPerRequest: 1 };
-    this.commands = new Redis(config.redisUrl, options);
-    this.subscriber = new Redis(config.redisUrl, options);
-    this.channel = `${config.queuePrefix}:refresh-outcomes`;
+    this.commands = redis.client('commands');
+    this.subscriber = redis.client('subscriber');
+    this.channel = redis.key('refresh-outcomes');
     const quiet = (error: Error) => this.logger.debug(`Redis: ${error.message}`);
-    this.commands.on('error', quiet);
-    this.subscriber.on('error', quiet);
     this.subscriber.on('message', (_channel: string, text: string) => this.receive(text));
     // Subscribes again after every reconnect, including a first connect that came late.
     this.subscriber.on('ready', () => {
@@ -102,15 +99,12 @@ export class RedisRefreshCoordinator extends RefreshCoordinator implements OnApp
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     this.renewals.forEach(clearInterval);
-    this.commands.disconnect();
-    this.subscriber.disconnect();
-    return Promise.resolve();
   }
 
   private key(kind: string, date: ScheduleDate): string {
-    return `${this.config.queuePrefix}:${kind}:${date}`;
+    return this.redis.key(kind, date);
   }
 
   private lease(lockKey: string, token: string): RefreshLease {

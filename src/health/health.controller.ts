@@ -4,7 +4,13 @@ import { Public } from '../auth/public.decorator';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { ApiJson } from '../docs/decorators';
 import { HEALTH_SCHEMA } from '../docs/schemas';
-import { DependencyHealth } from './dependency.health';
+import { BlobHealthIndicator } from './indicators/blob.health';
+import { PregenHealthIndicator } from './indicators/pregen.health';
+import { QueueHealthIndicator } from './indicators/queue.health';
+import { ReadsHealthIndicator } from './indicators/reads.health';
+import { RedisHealthIndicator } from './indicators/redis.health';
+import { ShutdownHealthIndicator } from './indicators/shutdown.health';
+import { UpstreamHealthIndicator } from './indicators/upstream.health';
 
 @ApiTags('health')
 @ApiJson(200, 'Healthy.', HEALTH_SCHEMA)
@@ -14,7 +20,13 @@ import { DependencyHealth } from './dependency.health';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly dependencies: DependencyHealth,
+    private readonly shutdown: ShutdownHealthIndicator,
+    private readonly reads: ReadsHealthIndicator,
+    private readonly blob: BlobHealthIndicator,
+    private readonly upstream: UpstreamHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+    private readonly queue: QueueHealthIndicator,
+    private readonly pregen: PregenHealthIndicator,
   ) {}
 
   /** The process answers: never a dependency, so an outage does not restart pods. */
@@ -30,10 +42,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: blob storage or the upstream answers; 503 while draining' })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([
-      () => this.dependencies.checkNotDraining(),
-      () => this.dependencies.checkReads(),
-    ]);
+    return this.health.check([() => this.shutdown.check(), () => this.reads.check()]);
   }
 
   /** Everything, for humans: 503 when any dependency is down. */
@@ -42,11 +51,11 @@ export class HealthController {
   @HealthCheck()
   details(): Promise<HealthCheckResult> {
     return this.health.check([
-      () => this.dependencies.checkBlob(),
-      () => this.dependencies.checkUpstream(),
-      () => this.dependencies.checkRedis(),
-      () => this.dependencies.checkQueue(),
-      () => this.dependencies.checkPregen(),
+      () => this.blob.check(),
+      () => this.upstream.check(),
+      () => this.redis.check(),
+      () => this.queue.check(),
+      () => this.pregen.check(),
     ]);
   }
 }

@@ -1,14 +1,30 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { PregenModule } from '../pregen/pregen.module';
+import { PregenQueueModule } from '../pregen/pregen-queue.module';
+import { RedisModule } from '../redis/redis.module';
+import { RefreshModule } from '../refresh/refresh.module';
 import { UpstreamModule } from '../upstream/upstream.module';
-import { DependencyHealth } from './dependency.health';
-import { DrainState } from './drain-state';
 import { HealthController } from './health.controller';
+import { BlobHealthIndicator } from './indicators/blob.health';
+import { PregenHealthIndicator } from './indicators/pregen.health';
+import { QueueHealthIndicator } from './indicators/queue.health';
+import { ReadsHealthIndicator } from './indicators/reads.health';
+import { RedisHealthIndicator } from './indicators/redis.health';
+import { ShutdownHealthIndicator } from './indicators/shutdown.health';
+import { UpstreamHealthIndicator } from './indicators/upstream.health';
 
+/** Kubernetes probes and the details page: one indicator per dependency. */
 @Module({
-  imports: [TerminusModule, PregenModule, UpstreamModule],
+  imports: [TerminusModule, RedisModule, PregenQueueModule, RefreshModule, UpstreamModule],
   controllers: [HealthController],
-  providers: [DependencyHealth, DrainState],
+  providers: [
+    BlobHealthIndicator,
+    UpstreamHealthIndicator,
+    RedisHealthIndicator,
+    QueueHealthIndicator,
+    PregenHealthIndicator,
+    ReadsHealthIndicator,
+    ShutdownHealthIndicator,
+  ],
 })
 export class HealthModule {}

@@ -17,20 +17,18 @@ import { strictValidation } from '../common/strict-validation.pipe';
 import { ApiAdmin, ApiJson, ApiMessage } from '../docs/decorators';
 import { ENQUEUED_CYCLE_SCHEMA, JOB_VIEW_SCHEMA, RETRIED_JOB_SCHEMA } from '../docs/schemas';
 import { LISTABLE_STATES, ListJobsQueryDto, PregenRequestDto } from './pregen-admin.dto';
-import {
-  EnqueuedCycle,
-  JobNotFoundError,
-  JobNotRetryableError,
-  JobView,
-  PregenService,
-} from './pregen.service';
+import { JobNotFoundError, JobNotRetryableError, JobView, PregenJobs } from './pregen-jobs.service';
+import { EnqueuedCycle, PregenQueue } from './pregen-queue.service';
 
 @ApiTags('admin')
 @ApiAdmin()
 @Controller('api/admin')
 @UseGuards(AdminGuard)
 export class PregenAdminController {
-  constructor(private readonly pregen: PregenService) {}
+  constructor(
+    private readonly pregen: PregenQueue,
+    private readonly jobsAdmin: PregenJobs,
+  ) {}
 
   @Post('pregen')
   @HttpCode(HttpStatus.ACCEPTED)
@@ -54,7 +52,7 @@ export class PregenAdminController {
   async jobs(@Query(strictValidation) query: ListJobsQueryDto): Promise<JobView[]> {
     const states = query.state ? [query.state] : LISTABLE_STATES;
     const lists = await Promise.all(
-      states.map((state) => this.pregen.listJobs(state, query.limit)),
+      states.map((state) => this.jobsAdmin.listJobs(state, query.limit)),
     );
     return lists
       .flat()
@@ -71,7 +69,7 @@ export class PregenAdminController {
   @ApiMessage(409, 'The job is not failed.')
   async retry(@Param('id') id: string): Promise<{ id: string; state: 'waiting' }> {
     try {
-      return await this.pregen.retry(id);
+      return await this.jobsAdmin.retry(id);
     } catch (error) {
       if (error instanceof JobNotFoundError) {
         throw new NotFoundException({ message: error.message });

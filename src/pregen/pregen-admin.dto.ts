@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { toInt } from '../common/transforms';
 import { isScheduleDate, ScheduleDate } from '../domain/schedule-key';
-import { ListableState } from './pregen.service';
+import { ListableState } from './pregen-jobs.service';
 
 export const LISTABLE_STATES: readonly ListableState[] = [
   'failed',

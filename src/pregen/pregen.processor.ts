@@ -16,7 +16,7 @@ import { ScheduleRefreshService } from '../refresh/schedule-refresh.service';
 import { UsersService } from '../users/users.service';
 import { CycleSummaryService } from './cycle-summary.service';
 import { JobName, JobPayloads, PREGEN_QUEUE } from './pregen.jobs';
-import { PregenService } from './pregen.service';
+import { PregenJobs } from './pregen-jobs.service';
 
 type Handlers = { [Name in JobName]: (job: Job<JobPayloads[Name]>) => Promise<unknown> };
 
@@ -37,7 +37,7 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     private readonly users: UsersService,
     private readonly summaries: CycleSummaryService,
     private readonly metrics: MetricsService,
-    private readonly pregen: PregenService,
+    private readonly jobs: PregenJobs,
     private readonly config: AppConfig,
   ) {}
 
@@ -48,7 +48,7 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     if (missing.length > 0) {
       throw new Error(`Jobs without a handler: ${missing.join(', ')}`);
     }
-    this.metrics.countQueueWith(() => this.pregen.counts());
+    this.metrics.countQueueWith(() => this.jobs.counts());
     // One processor for all names: Bull adds up the concurrency of named processors.
     this.queue
       .process('*', this.config.pregen.concurrency, (job: Job) => this.dispatch(job))

@@ -4,7 +4,7 @@ import { CronJob } from 'cron';
 import { errorMessage } from '../common/error-message';
 import { AppConfig } from '../config/app-config';
 import { CronSlots } from './cron-slots';
-import { PregenService } from './pregen.service';
+import { PregenQueue } from './pregen-queue.service';
 
 /**
  * Cron ticks only enqueue. The expressions come from validated config, so the jobs are added
@@ -16,7 +16,7 @@ export class PregenScheduler implements OnApplicationBootstrap {
 
   constructor(
     private readonly registry: SchedulerRegistry,
-    private readonly pregen: PregenService,
+    private readonly pregen: PregenQueue,
     private readonly config: AppConfig,
   ) {}
 

@@ -14,6 +14,7 @@ describe(clientTracker.name, () => {
 
   it('should count a request without a credential against its address', () => {
     expect(clientTracker(request('10.0.0.1'))).toBe('ip:10.0.0.1');
+    expect(clientTracker(request('::ffff:10.0.0.1'))).toBe('ip:10.0.0.1');
     expect(clientTracker(request('10.0.0.1', ''))).toBe('ip:10.0.0.1');
   });
 

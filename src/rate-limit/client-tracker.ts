@@ -1,5 +1,8 @@
-import { normalizeIp } from '@nestjs/throttler';
+import ipaddr from 'ipaddr.js';
 import { hash } from 'node:crypto';
+
+// One host can hop across its IPv6 /64: the subnet counts as one client.
+const IPV6_SUBNET = 64;
 
 /**
  * Whom a request counts against: its credential when it sends one (many clients share an
@@ -10,5 +13,20 @@ export function clientTracker(request: {
   ip: string;
 }): string {
   const credential = request.headers.authorization;
-  return credential ? `auth:${hash('sha256', credential, 'hex')}` : `ip:${normalizeIp(request.ip)}`;
+  return credential
+    ? `auth:${hash('sha256', credential, 'hex')}`
+    : `ip:${clientAddress(request.ip)}`;
+}
+
+/** IPv4 (also when mapped into IPv6) as is; IPv6 as its /64 network. */
+function clientAddress(ip: string): string {
+  if (!ipaddr.isValid(ip)) {
+    return ip;
+  }
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') {
+    return address.toString();
+  }
+  const network = ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/${IPV6_SUBNET}`);
+  return `${network.toString()}/${IPV6_SUBNET}`;
 }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { RedisModule } from '../redis/redis.module';
 import { RateLimitHook } from './rate-limit.hook';
 import { RATE_LIMITS, RateLimit, RateLimiter } from './rate-limiter';
 import { RedisRateLimitStore } from './redis-rate-limit.store';
@@ -18,6 +19,7 @@ export class RateLimitModule {
     }
     return {
       module: RateLimitModule,
+      imports: [RedisModule],
       providers: [
         { provide: RATE_LIMITS, useValue: limits },
         RedisRateLimitStore,

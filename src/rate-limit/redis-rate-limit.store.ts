@@ -1,8 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { errorMessage } from '../common/error-message';
 import { withTimeout } from '../common/with-timeout';
-import { AppConfig } from '../config/app-config';
+import { RedisClientService } from '../redis/redis-client.service';
 import { MetricsService } from '../metrics/metrics.service';
 
 /** A client's requests in the current window, and when that window ends. */
@@ -31,27 +31,21 @@ interface RateLimitCommands {
 }
 
 /**
- * Counters in the Redis every replica shares, under QUEUE_PREFIX. Fails open: with Redis down
+ * Counters in the Redis every replica shares, under REDIS_KEY_PREFIX. Fails open: with Redis down
  * or slow a request is served uncounted (and a warning logged), never refused or delayed.
  */
 @Injectable()
-export class RedisRateLimitStore implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RedisRateLimitStore implements OnApplicationBootstrap {
   private readonly logger = new Logger(RedisRateLimitStore.name);
   private readonly redis: Redis & RateLimitCommands;
   private lastWarningAt = -Infinity;
 
   constructor(
-    config: AppConfig,
+    redis: RedisClientService,
     private readonly metrics: MetricsService,
   ) {
-    this.redis = new Redis(config.redisUrl, {
-      keyPrefix: `${config.queuePrefix}:rate-limit:`,
-      // While disconnected a check fails at once instead of queueing behind the reconnect.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-    }) as Redis & RateLimitCommands;
+    this.redis = redis.client('rate-limit') as Redis & RateLimitCommands;
     this.redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
-    this.redis.on('error', (error: Error) => this.warn(`Redis: ${error.message}`));
   }
 
   /** Counts one request against `key`; null when it could not be counted. */
@@ -79,10 +73,6 @@ export class RedisRateLimitStore implements OnApplicationBootstrap, OnApplicatio
         new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref()),
       ]);
     }
-  }
-
-  onApplicationShutdown(): void {
-    this.redis.disconnect();
   }
 
   // An outage fails every request: one line per interval, the metric counts them all.

@@ -1,24 +1,23 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { AppConfig } from '../config/app-config';
-import { CoordinationModule } from '../coordination/coordination.module';
-import { DocumentCache } from './document-cache';
 import { FeaturesModule } from '../features/features.module';
-import { ScheduleViews } from './schedule-views.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { UpstreamModule } from '../upstream/upstream.module';
-import { ScheduleRefreshService } from '../refresh/schedule-refresh.service';
+import { PregenModule } from '../pregen/pregen.module';
+import { RefreshModule } from '../refresh/refresh.module';
+import { DocumentCache } from './document-cache';
 import { ScheduleResponder } from './schedule-responder';
+import { ScheduleViews } from './schedule-views.service';
 import { ScheduleRoute } from './schedule.route';
 import { ScheduleService } from './schedule.service';
 
+/** The read side: GET /api/dr-schedule, cache-first, and views of the documents. */
 @Module({
-  imports: [AuthModule, UpstreamModule, CoordinationModule, FeaturesModule],
+  imports: [AuthModule, FeaturesModule, RefreshModule, PregenModule],
   providers: [
     ScheduleService,
     ScheduleRoute,
     ScheduleResponder,
-    ScheduleRefreshService,
     ScheduleViews,
     {
       provide: DocumentCache,
@@ -30,6 +29,5 @@ import { ScheduleService } from './schedule.service';
       },
     },
   ],
-  exports: [ScheduleRefreshService],
 })
 export class ScheduleModule {}

@@ -21,7 +21,7 @@ export function serviceEnv(overrides: Record<string, string>): Record<string, st
     REDIS_URL: process.env.TEST_REDIS_URL ?? '',
     AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
     BLOB_CONTAINER: uniqueContainer(),
-    QUEUE_PREFIX: uniqueContainer(),
+    REDIS_KEY_PREFIX: uniqueContainer(),
     ADMIN_API_TOKEN: ADMIN_TOKEN,
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     PREGEN_ENABLED: 'false',

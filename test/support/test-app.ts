@@ -3,7 +3,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { JobView } from '../../src/pregen/pregen.service';
+import { JobView } from '../../src/pregen/pregen-jobs.service';
 import { DateRefreshResult } from '../../src/domain/refresh-result';
 
 export interface TestApp {
@@ -31,7 +31,7 @@ export async function startTestApp(env: Record<string, string>): Promise<TestApp
     REDIS_URL: requireEnv('TEST_REDIS_URL'),
     AZURE_STORAGE_CONNECTION_STRING: requireEnv('TEST_AZURE_STORAGE_CONNECTION_STRING'),
     BLOB_CONTAINER: uniqueContainer(),
-    QUEUE_PREFIX: uniqueContainer(),
+    REDIS_KEY_PREFIX: uniqueContainer(),
     LOG_LEVEL: 'silent',
     PORT: '1',
     ADMIN_API_TOKEN: ADMIN_TOKEN,

@@ -373,7 +373,7 @@ describe('docker-compose.yml', () => {
 
   it('should point the app at the other services by their compose names', () => {
     const config = loadConfig(appEnv());
-    expect(new URL(config.redisUrl).hostname).toBe('redis');
+    expect(new URL(config.redis.url).hostname).toBe('redis');
     expect(new URL(config.upstream.baseUrl).hostname).toBe('upstream-sim');
     expect(config.blob.connectionString).toContain('BlobEndpoint=http://azurite:10000/');
     const dependsOn = compose.services.app?.depends_on ?? [];

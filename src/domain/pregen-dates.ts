@@ -1,4 +1,4 @@
-import { ScheduleDate } from '../domain/schedule-key';
+import { ScheduleDate } from './schedule-key';
 
 const DAY_MS = 86_400_000;
 

@@ -1,0 +1,88 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bull';
+import { randomBytes } from 'node:crypto';
+import { withTimeout } from '../common/with-timeout';
+import { AppConfig } from '../config/app-config';
+import { RefreshRequests } from '../refresh/refresh-requests';
+import { ScheduleDate } from '../domain/schedule-key';
+import { pregenDates } from '../domain/pregen-dates';
+import { JobIds, JobName, PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
+
+// A Redis outage can make queue.add() hang; a tick must never pile up behind it.
+const ENQUEUE_TIMEOUT_MS = 5_000;
+
+export interface EnqueuedCycle {
+  readonly cycleId: string;
+  readonly jobs: { readonly id: string; readonly date: ScheduleDate }[];
+}
+
+/** Producer side of pre-generation: cycles become one Bull job per date. */
+@Injectable()
+export class PregenQueue implements RefreshRequests {
+  private readonly logger = new Logger(PregenQueue.name);
+
+  constructor(
+    @InjectQueue(PREGEN_QUEUE) private readonly queue: Queue,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** A cron cycle: the slot names it, so replicas firing for the same slot add each job once. */
+  enqueueScheduledCycle(slot: Date): Promise<EnqueuedCycle> {
+    const { timeZone, days } = this.config.pregen;
+    return this.enqueue(`cron-${slot.toISOString()}`, pregenDates(slot, timeZone, days));
+  }
+
+  async enqueueUsersSync(slot: Date): Promise<string> {
+    const cycleId = `cron-${slot.toISOString()}`;
+    const jobId = JobIds.syncUsers(cycleId);
+    await withTimeout(
+      this.queue.add(JobName.SyncUsers, { cycleId }, { jobId }),
+      ENQUEUE_TIMEOUT_MS,
+      'enqueue users sync',
+    );
+    return jobId;
+  }
+
+  /** An operator's cycle: always new jobs, for the given dates or the usual window. */
+  enqueueManualCycle(dates?: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
+    const now = new Date();
+    const { timeZone, days } = this.config.pregen;
+    const cycleId = `manual-${now.toISOString()}-${randomBytes(3).toString('hex')}`;
+    return this.enqueue(cycleId, dates ?? pregenDates(now, timeZone, days));
+  }
+
+  /** A background refresh of a date served stale: one job per stale version, whoever asks. */
+  async requestRefresh(date: ScheduleDate, version: string): Promise<void> {
+    const cycleId = `stale-${version}`;
+    const data: RefreshDateJob = { date, cycleId, cycleDates: [date] };
+    await withTimeout(
+      this.queue.add(JobName.RefreshDate, data, { jobId: JobIds.staleRefresh(date, version) }),
+      ENQUEUE_TIMEOUT_MS,
+      'enqueue stale refresh',
+    );
+  }
+
+  private async enqueue(cycleId: string, dates: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
+    const started = performance.now();
+    const jobs = await withTimeout(
+      Promise.all(
+        dates.map(async (date) => {
+          const data: RefreshDateJob = { date, cycleId, cycleDates: dates };
+          const jobId = JobIds.refreshDate(date, cycleId);
+          await this.queue.add(JobName.RefreshDate, data, { jobId });
+          return { id: jobId, date };
+        }),
+      ),
+      ENQUEUE_TIMEOUT_MS,
+      'enqueue pre-generation cycle',
+    );
+    this.logger.log({
+      msg: 'pre-generation cycle enqueued',
+      cycleId,
+      jobIds: jobs.map((job) => job.id),
+      enqueueMs: Math.round(performance.now() - started),
+    });
+    return { cycleId, jobs };
+  }
+}

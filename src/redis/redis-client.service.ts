@@ -1,0 +1,79 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Redis, RedisOptions } from 'ioredis';
+import { AppConfig } from '../config/app-config';
+
+/** Every connection this service opens to Redis but Bull's own, by what it is for. */
+export type RedisClientName = 'commands' | 'subscriber' | 'rate-limit';
+
+const WARNING_INTERVAL_MS = 30_000;
+
+/**
+ * The one owner of Redis clients: their options, the key prefix (REDIS_KEY_PREFIX) every key
+ * and channel lives under, Bull's connection settings, and shutdown. Clients are made on first
+ * use and closed after every module that uses them has shut down (this module is the deepest).
+ */
+@Injectable()
+export class RedisClientService implements OnApplicationShutdown {
+  private readonly logger = new Logger(RedisClientService.name);
+  private readonly clients = new Map<RedisClientName, Redis>();
+  private readonly warnedAt = new Map<RedisClientName, number>();
+
+  constructor(private readonly config: AppConfig) {}
+
+  /** The named client, connecting in the background; errors are logged here, throttled. */
+  client(name: RedisClientName): Redis {
+    let client = this.clients.get(name);
+    if (!client) {
+      client = new Redis(this.config.redis.url, this.options(name));
+      client.on('error', (error: Error) => this.warn(name, error));
+      this.clients.set(name, client);
+    }
+    return client;
+  }
+
+  /** `prefix:part:part…`: every key and channel of this deployment. */
+  key(...parts: string[]): string {
+    return [this.config.redis.keyPrefix, ...parts].join(':');
+  }
+
+  /** Bull makes its own connections (a blocking one per worker): it gets the URL and prefix. */
+  bullConnection(): { url: string; prefix: string } {
+    return { url: this.config.redis.url, prefix: this.config.redis.keyPrefix };
+  }
+
+  /** One round trip on the commands connection. */
+  async ping(): Promise<void> {
+    await this.client('commands').ping();
+  }
+
+  onApplicationShutdown(): void {
+    for (const client of this.clients.values()) {
+      client.disconnect();
+    }
+    this.clients.clear();
+  }
+
+  private options(name: RedisClientName): RedisOptions {
+    switch (name) {
+      case 'rate-limit':
+        // A check fails at once while disconnected instead of queueing behind the reconnect.
+        return {
+          keyPrefix: `${this.key('rate-limit')}:`,
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 0,
+        };
+      case 'commands':
+      case 'subscriber':
+        return { maxRetriesPerRequest: 1 };
+    }
+  }
+
+  // An outage fails every command: one line per client per interval.
+  private warn(name: RedisClientName, error: Error): void {
+    const now = Date.now();
+    if (now - (this.warnedAt.get(name) ?? -Infinity) >= WARNING_INTERVAL_MS) {
+      this.warnedAt.set(name, now);
+      this.logger.warn(`Redis (${name}): ${error.message}`);
+    }
+  }
+}
