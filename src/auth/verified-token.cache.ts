@@ -1,10 +1,6 @@
+import { LRUCache } from 'lru-cache';
 import { hash } from 'node:crypto';
 import { Principal } from './principal';
-
-interface Entry {
-  readonly principal: Principal;
-  readonly expiresAt: number;
-}
 
 export interface VerifiedTokenCacheOptions {
   readonly maxEntries: number;
@@ -18,11 +14,17 @@ export interface VerifiedTokenCacheOptions {
  * each until the token's exp and at most maxAgeMs. Least recently used entries go first.
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LRUCache<string, Principal>;
   private readonly now: () => number;
 
   constructor(private readonly options: VerifiedTokenCacheOptions) {
     this.now = options.now ?? Date.now;
+    this.entries = new LRUCache({
+      max: options.maxEntries,
+      // Expiry read from the same clock as `exp`, at every lookup.
+      perf: { now: this.now },
+      ttlResolution: 0,
+    });
   }
 
   get size(): number {
@@ -30,31 +32,15 @@ export class VerifiedTokenCache {
   }
 
   get(token: string): Principal | undefined {
-    const key = digest(token);
-    const entry = this.entries.get(key);
-    if (!entry) {
-      return undefined;
-    }
-    this.entries.delete(key);
-    if (entry.expiresAt <= this.now()) {
-      return undefined;
-    }
-    this.entries.set(key, entry);
-    return entry.principal;
+    return this.entries.get(digest(token));
   }
 
   set(token: string, principal: Principal, expSeconds: number): void {
-    const now = this.now();
-    const expiresAt = Math.min(expSeconds * 1000, now + this.options.maxAgeMs);
-    if (expiresAt <= now) {
-      return;
+    const remainingMs = Math.min(expSeconds * 1000 - this.now(), this.options.maxAgeMs);
+    // lru-cache keeps an entry while its age is at most ttl: gone at the expiry instant itself.
+    if (remainingMs > 1) {
+      this.entries.set(digest(token), principal, { ttl: remainingMs - 1 });
     }
-    const key = digest(token);
-    this.entries.delete(key);
-    if (this.entries.size >= this.options.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value as string);
-    }
-    this.entries.set(key, { principal, expiresAt });
   }
 }
 

@@ -21,25 +21,7 @@ const COMPANY_ID = /^[1-9]\d{0,9}$/;
 // Upstream ids are .NET Int32.
 const MAX_COMPANY_ID = 2_147_483_647;
 
-// Every request checks two dates, nearly always the same few: remember the valid ones.
-const KNOWN_DATES_LIMIT = 4_096;
-const knownDates = new Set<string>();
-
 export function isScheduleDate(value: unknown): value is ScheduleDate {
-  if (typeof value === 'string' && knownDates.has(value)) {
-    return true;
-  }
-  if (!isCalendarDate(value)) {
-    return false;
-  }
-  if (knownDates.size >= KNOWN_DATES_LIMIT) {
-    knownDates.clear();
-  }
-  knownDates.add(value);
-  return true;
-}
-
-function isCalendarDate(value: unknown): value is string {
   const match = typeof value === 'string' ? DATE.exec(value) : null;
   if (!match) {
     return false;

@@ -6,7 +6,7 @@ const source = { blobEtag: '"b1"', generatedAt: Date.UTC(2026, 10, 23, 8, 30) };
 const bytes = (size: number, fill = 'a') => Buffer.alloc(size, fill);
 
 describe(DocumentCache.name, () => {
-  it('should make the same key for a date, company and view however many it has made', () => {
+  it('should key a document by date, company and view', () => {
     const made = () =>
       Array.from({ length: 100 }, (_, day) =>
         [1, 2, 3].map((company) => DocumentCache.key(`2026-12-${day}`, company)),
@@ -20,12 +20,10 @@ describe(DocumentCache.name, () => {
   });
 
   it('should evict the least recently used documents to stay within its byte bound', () => {
-    let now = 0;
-    const cache = new DocumentCache(50 * KB, () => now);
+    const cache = new DocumentCache(50 * KB);
     for (let company = 1; company <= 4; company++) {
       cache.set(DocumentCache.key('2026-11-23', company), bytes(10 * KB), source, 0);
     }
-    now += 1_001;
     cache.get(DocumentCache.key('2026-11-23', 1));
     cache.set(DocumentCache.key('2026-11-23', 6), bytes(10 * KB), source, 0);
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
+import { LRUCache } from 'lru-cache';
 
 export type Encoding = 'br' | 'gzip';
 
@@ -16,11 +17,6 @@ const compressors: Record<Encoding, (body: Buffer) => Promise<Buffer>> = {
   gzip: (body) => promisify(gzip)(body, { level: 6 }),
 };
 
-const TOUCH_EVERY_MS = 1_000;
-// Every hit looks its document up: a key made anew was also hashed anew (~1 % of a hit's CPU).
-const KEYS_DATES_MAX = 64;
-const KEYS_PER_DATE_MAX = 10_000;
-const documentKeys = new Map<string, Map<number, string>>();
 // Objects, strings and map slots of an entry, so thousands of tiny documents are bounded too.
 const ENTRY_OVERHEAD_BYTES = 1_024;
 
@@ -39,7 +35,6 @@ export class CachedDocument {
   private readonly variants = new Map<Encoding, Promise<Buffer>>();
   private variantBytes = 0;
   checkedAt = Date.now();
-  usedAt = Date.now();
   /** When these bytes were last confirmed by the upstream: a refresh that found them unchanged. */
   freshAt: number;
 
@@ -90,54 +85,31 @@ export class CachedDocument {
  * with the date so that a date's refresh drops every document and view of that date.
  */
 export class DocumentCache {
-  private readonly entries = new Map<string, CachedDocument>();
+  // Undefined when CACHE_MEMORY_MB=0: nothing is kept.
+  private readonly entries: LRUCache<string, CachedDocument> | undefined;
   private invalidations = 0;
-  private bytes = 0;
 
-  constructor(
-    private readonly maxBytes: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(maxBytes: number) {
+    this.entries =
+      maxBytes > 0
+        ? new LRUCache({ maxSize: maxBytes, sizeCalculation: (entry) => entry.size })
+        : undefined;
+  }
 
   static key(date: string, companyId: number, view = ''): string {
-    if (view !== '') {
-      return `${date}/${companyId}${view}`;
-    }
-    let keys = documentKeys.get(date);
-    if (!keys) {
-      if (documentKeys.size >= KEYS_DATES_MAX) {
-        documentKeys.clear();
-      }
-      keys = new Map();
-      documentKeys.set(date, keys);
-    }
-    let key = keys.get(companyId);
-    if (key === undefined) {
-      key = `${date}/${companyId}`;
-      if (keys.size < KEYS_PER_DATE_MAX) {
-        keys.set(companyId, key);
-      }
-    }
-    return key;
+    return `${date}/${companyId}${view}`;
   }
 
   get enabled(): boolean {
-    return this.maxBytes > 0;
+    return this.entries !== undefined;
   }
 
   get size(): { entries: number; bytes: number } {
-    return { entries: this.entries.size, bytes: this.bytes };
+    return { entries: this.entries?.size ?? 0, bytes: this.entries?.calculatedSize ?? 0 };
   }
 
   get(key: string): CachedDocument | undefined {
-    const entry = this.entries.get(key);
-    // Moved to the recent end at most once a second: a hot document costs no map writes.
-    if (entry && entry.usedAt < this.now() - TOUCH_EVERY_MS) {
-      entry.usedAt = this.now();
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-    }
-    return entry;
+    return this.entries?.get(key);
   }
 
   /** A token to pass to `set`: a fill that started before any invalidation is not kept. */
@@ -153,29 +125,23 @@ export class DocumentCache {
     generation: number,
     sha256?: string,
   ): CachedDocument {
-    const entry = new CachedDocument(body, source, sha256, (grown) => {
-      if (this.entries.get(key) === entry) {
-        this.bytes += grown;
-        this.evict();
+    const entries = this.entries;
+    const entry = new CachedDocument(body, source, sha256, () => {
+      // Setting the same entry again counts its new size and evicts to stay within the bound.
+      if (entries?.peek(key) === entry) {
+        entries.set(key, entry);
       }
     });
-    if (!this.enabled || generation !== this.invalidations || entry.size > this.maxBytes) {
-      return entry;
+    if (entries && generation === this.invalidations) {
+      entries.set(key, entry);
     }
-    this.delete(key);
-    entry.usedAt = this.now();
-    this.entries.set(key, entry);
-    this.bytes += entry.size;
-    this.evict();
     return entry;
   }
 
   /** Drops `key`, or only when it still holds `expected`. */
   delete(key: string, expected?: CachedDocument): void {
-    const entry = this.entries.get(key);
-    if (entry && (expected === undefined || entry === expected)) {
-      this.entries.delete(key);
-      this.bytes -= entry.size;
+    if (expected === undefined || this.entries?.peek(key) === expected) {
+      this.entries?.delete(key);
     }
   }
 
@@ -185,15 +151,12 @@ export class DocumentCache {
    */
   refreshDate(date: string, changed: ReadonlySet<number>, at: number): void {
     this.invalidations += 1;
-    const prefix = `${date}/`;
-    for (const [key, entry] of this.entries) {
-      if (key.startsWith(prefix)) {
-        const companyId = Number.parseInt(key.slice(prefix.length), 10);
-        if (changed.has(companyId)) {
-          this.delete(key);
-        } else {
-          entry.freshAt = Math.max(entry.freshAt, at);
-        }
+    for (const [key, entry] of this.ofDate(date)) {
+      const companyId = Number.parseInt(key.slice(date.length + 1), 10);
+      if (changed.has(companyId)) {
+        this.entries?.delete(key);
+      } else {
+        entry.freshAt = Math.max(entry.freshAt, at);
       }
     }
   }
@@ -201,20 +164,14 @@ export class DocumentCache {
   /** Drops every document of `date` and refuses fills that started before this call. */
   invalidateDate(date: string): void {
     this.invalidations += 1;
-    const prefix = `${date}/`;
-    for (const key of this.entries.keys()) {
-      if (key.startsWith(prefix)) {
-        this.delete(key);
-      }
+    for (const [key] of this.ofDate(date)) {
+      this.entries?.delete(key);
     }
   }
 
-  private evict(): void {
-    for (const key of this.entries.keys()) {
-      if (this.bytes <= this.maxBytes) {
-        return;
-      }
-      this.delete(key);
-    }
+  /** The date's entries, collected first: the caller may delete while going through them. */
+  private ofDate(date: string): [string, CachedDocument][] {
+    const prefix = `${date}/`;
+    return [...(this.entries?.entries() ?? [])].filter(([key]) => key.startsWith(prefix));
   }
 }

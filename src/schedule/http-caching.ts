@@ -1,10 +1,11 @@
+import { LRUCache } from 'lru-cache';
 import { IncomingHttpHeaders } from 'node:http';
 import { CachedDocument, Encoding } from './document-cache';
 
 // Below this a compressed body saves less than its headers cost.
 const MIN_COMPRESSIBLE_BYTES = 1_024;
-const MEMO_LIMIT = 256;
-const negotiated = new Map<string, Encoding | null>();
+// Clients send a handful of distinct headers; parsing one costs more than the rest of a hit's headers.
+const negotiated = new LRUCache<string, { encoding: Encoding | null }>({ max: 256 });
 
 /** The coding to answer with for an Accept-Encoding header: br, else gzip, else none. */
 export function negotiateEncoding(
@@ -14,15 +15,12 @@ export function negotiateEncoding(
   if (!header || document.body.length < MIN_COMPRESSIBLE_BYTES) {
     return null;
   }
-  let encoding = negotiated.get(header);
-  if (encoding === undefined) {
-    encoding = parseAcceptEncoding(header);
-    if (negotiated.size >= MEMO_LIMIT) {
-      negotiated.clear();
-    }
-    negotiated.set(header, encoding);
+  let choice = negotiated.get(header);
+  if (!choice) {
+    choice = { encoding: parseAcceptEncoding(header) };
+    negotiated.set(header, choice);
   }
-  return encoding;
+  return choice.encoding;
 }
 
 export function parseAcceptEncoding(header: string): Encoding | null {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { errorMessage } from '../common/error-message';
 import { BlobNames } from '../blob/blob-names';
 import { BlobStorage, StoredBlob } from '../blob/blob.storage';
@@ -32,7 +33,8 @@ interface Loaded {
   readonly sha256?: string;
 }
 
-const STALE_REQUESTS_LIMIT = 1_000;
+// Dates whose stale refresh this replica asked for lately: Bull dedupes the rest.
+const STALE_REQUESTS_MAX = 1_000;
 // A refresh that failed is asked for again after this long, however short CACHE_MAX_AGE is.
 const STALE_RETRY_MS = 60_000;
 
@@ -44,7 +46,7 @@ const STALE_RETRY_MS = 60_000;
 export class ScheduleService {
   private readonly logger = new Logger(ScheduleService.name);
   private readonly maxAgeMs: number;
-  private readonly staleRequested = new Map<string, string>();
+  private readonly staleRequested = new LRUCache<string, string>({ max: STALE_REQUESTS_MAX });
   private readonly loading = new Map<string, Promise<Loaded | null>>();
 
   constructor(
@@ -205,9 +207,6 @@ export class ScheduleService {
     const version = `${document.freshAt}-${window}`;
     if (this.staleRequested.get(key.date) === version) {
       return;
-    }
-    if (this.staleRequested.size >= STALE_REQUESTS_LIMIT) {
-      this.staleRequested.clear();
     }
     this.staleRequested.set(key.date, version);
     this.refreshRequests.requestRefresh(key.date, version).catch((error: unknown) => {
