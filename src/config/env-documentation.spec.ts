@@ -5,12 +5,12 @@ import { EnvironmentVariables } from './env.dto';
 const ROOT = join(__dirname, '..', '..');
 
 describe(EnvironmentVariables.name, () => {
-  it('should have every variable it reads in the README configuration table', () => {
+  it('should have every variable it reads in the docs/configuration.md tables', () => {
     const dto = readFileSync(join(ROOT, 'src/config/env.dto.ts'), 'utf8');
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const docs = readFileSync(join(ROOT, 'docs/configuration.md'), 'utf8');
     const variables = [...dto.matchAll(/^ {2}([A-Z][A-Z0-9_]+)[!?]?(?::| =)/gm)].map((m) => m[1]);
     const documented = new Set(
-      [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)` +\|/gm)].map((m) => m[1]),
+      [...docs.matchAll(/^\| `([A-Z][A-Z0-9_]+)` +\|/gm)].map((m) => m[1]),
     );
 
     expect(variables.length).toBeGreaterThan(20);
