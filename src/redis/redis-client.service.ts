@@ -36,9 +36,9 @@ export class RedisClientService implements OnApplicationShutdown {
     return [this.config.redis.keyPrefix, ...parts].join(':');
   }
 
-  /** Bull makes its own connections (a blocking one per worker): it gets the URL and prefix. */
-  bullConnection(): { url: string; prefix: string } {
-    return { url: this.config.redis.url, prefix: this.config.redis.keyPrefix };
+  /** Bull makes its own connections (a blocking one per worker) with these options and prefix. */
+  bullConnection(): { redis: RedisOptions; prefix: string } {
+    return { redis: bullRedisOptions(this.config.redis.url), prefix: this.config.redis.keyPrefix };
   }
 
   /** One round trip on the commands connection. */
@@ -76,4 +76,20 @@ export class RedisClientService implements OnApplicationShutdown {
       this.logger.warn(`Redis (${name}): ${error.message}`);
     }
   }
+}
+
+/**
+ * Bull's own URL parser ignores `rediss:` (it would talk plain text to a TLS-only Redis) and
+ * leaves credentials percent-encoded: options are built here instead.
+ */
+export function bullRedisOptions(url: string): RedisOptions {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    db: Number(parsed.pathname.slice(1) || 0),
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: { servername: parsed.hostname } } : {}),
+  };
 }

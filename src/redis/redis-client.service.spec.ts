@@ -1,0 +1,28 @@
+import { standaloneConfig } from '../../test/support/standalone-config';
+import { bullRedisOptions, RedisClientService } from './redis-client.service';
+
+describe(RedisClientService.name, () => {
+  it('should put every key and channel under the deployment prefix', () => {
+    const redis = new RedisClientService(standaloneConfig({ REDIS_KEY_PREFIX: 'prod-eu' }));
+
+    expect(redis.key('refresh-lock', '2026-12-04')).toBe('prod-eu:refresh-lock:2026-12-04');
+    expect(redis.bullConnection().prefix).toBe('prod-eu');
+  });
+});
+
+describe(bullRedisOptions.name, () => {
+  it('should keep TLS, credentials and the database of a rediss:// URL', () => {
+    expect(bullRedisOptions('rediss://app:p%40ss%3Aword@cache.example.net:6380/2')).toEqual({
+      host: 'cache.example.net',
+      port: 6380,
+      db: 2,
+      username: 'app',
+      password: 'p@ss:word',
+      tls: { servername: 'cache.example.net' },
+    });
+  });
+
+  it('should default the port and database of a plain redis:// URL', () => {
+    expect(bullRedisOptions('redis://127.0.0.1')).toEqual({ host: '127.0.0.1', port: 6379, db: 0 });
+  });
+});
