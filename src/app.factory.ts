@@ -7,6 +7,7 @@ import { setupOpenApi } from './docs/openapi';
 import { requestId } from './http/request-id';
 import { responseHeaders } from './http/security-headers';
 import { createLogger, lazyChildLogger, PinoNestLogger } from './logging/logger';
+import { registerRequestLog } from './logging/request-log';
 
 // Only admin calls take a body (at most 62 dates, seven toggles); Fastify answers 413 above it.
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -19,7 +20,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyLimit: MAX_BODY_BYTES,
     loggerInstance: logger,
     trustProxy: config.http.trustProxy,
-    // One line per request is ours (company, date, source, duration), not Fastify's two.
+    // One line per request is ours (see registerRequestLog), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyChildLogger,
     genReqId: requestId,
@@ -29,7 +30,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     adapter,
     { logger: new PinoNestLogger(logger) },
   );
-  app.getHttpAdapter().getInstance().addHook('onRequest', responseHeaders);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', responseHeaders);
+  registerRequestLog(fastify, config.logLevel);
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.http.corsOrigins,

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { FastifyBaseLogger } from 'fastify';
 import { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Principal } from '../auth/principal';
 import { AppConfig } from '../config/app-config';
-import { logsDebug } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { CachedDocument, Encoding } from './document-cache';
 import { isNotModified, negotiateEncoding } from './http-caching';
@@ -28,7 +26,6 @@ const ENCODINGS: readonly (Encoding | null)[] = [null, 'br', 'gzip'];
 @Injectable()
 export class ScheduleResponder {
   private readonly cacheControl: string;
-  private readonly hitsLogged: boolean;
   private readonly variants = new WeakMap<CachedDocument, Record<string, string>[]>();
 
   constructor(
@@ -37,7 +34,6 @@ export class ScheduleResponder {
   ) {
     // Clients may reuse a copy as long as this service would call it fresh (see `Age`).
     this.cacheControl = `private, max-age=${config.cache.maxAgeSeconds}`;
-    this.hitsLogged = logsDebug(config.logLevel);
   }
 
   prepare(request: IncomingHttpHeaders, { document, state }: ScheduleAnswer): PreparedAnswer {
@@ -85,41 +81,20 @@ export class ScheduleResponder {
     return headers;
   }
 
-  /** Nothing stored and the refresh failed: counted, logged, and the error answered by the caller. */
-  recordFailure(log: FastifyBaseLogger, key: ScheduleKey, startedAt: number): void {
-    const seconds = (performance.now() - startedAt) / 1000;
-    this.metrics.recordRequest('error', seconds);
-    log.warn(
-      { ...key, source: 'upstream', durationMs: Math.round(seconds * 1000) },
-      'schedule failed',
-    );
+  /** Nothing stored and the refresh failed: counted; the caller answers the error. */
+  recordFailure(startedAt: number): void {
+    this.metrics.recordRequest('error', (performance.now() - startedAt) / 1000);
   }
 
-  /** Counts the answer and logs it: hits at debug (counted by /metrics), the rest at info. */
+  /** Counts the answer; what the request's log line says of it. */
   record(
-    log: FastifyBaseLogger,
     key: ScheduleKey,
     principal: Principal,
     { state }: ScheduleAnswer,
     { notModified, encoding }: PreparedAnswer,
     startedAt: number,
-  ): void {
-    const seconds = (performance.now() - startedAt) / 1000;
-    this.metrics.recordRequest(RESULTS[state], seconds, notModified);
-    // A line per hit at info would cost a fifth of a hit's CPU.
-    if (state === 'HIT' && !this.hitsLogged) {
-      return;
-    }
-    log[state === 'HIT' ? 'debug' : 'info'](
-      {
-        ...key,
-        role: principal.role,
-        cache: state,
-        notModified,
-        encoding,
-        durationMs: Math.round(seconds * 1000),
-      },
-      'schedule served',
-    );
+  ): Record<string, unknown> {
+    this.metrics.recordRequest(RESULTS[state], (performance.now() - startedAt) / 1000, notModified);
+    return { ...key, role: principal.role, cache: state, notModified, encoding };
   }
 }

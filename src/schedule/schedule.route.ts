@@ -54,7 +54,8 @@ export class ScheduleRoute implements OnModuleInit {
     try {
       answer = await this.schedules.get(key, await this.views.for(principal));
     } catch (error) {
-      this.responder.recordFailure(request.log, key, startedAt);
+      this.responder.recordFailure(startedAt);
+      request.logFields = { ...key, source: 'upstream' };
       throw error;
     }
     const prepared = this.responder.prepare(request.headers, answer);
@@ -66,7 +67,7 @@ export class ScheduleRoute implements OnModuleInit {
         : document.body;
     // Not awaited: awaiting a reply waits for the socket to drain, which an answer need not do.
     void reply.code(prepared.status).headers(prepared.headers).send(body);
-    this.responder.record(request.log, key, principal, answer, prepared, startedAt);
+    request.logFields = this.responder.record(key, principal, answer, prepared, startedAt);
   }
 
   private async authenticate(
