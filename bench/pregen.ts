@@ -30,26 +30,29 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 
-import { azuriteConnectionString } from '../test/support/services';
 import { postJson, request, requestJson } from './support/http';
 import {
-  HOST,
   isExiting,
   log,
-  ROOT,
   runBench,
-  SERVICE_MAIN,
   setBudget,
   sleep,
   spawnNode,
-  startAzurite,
-  startRedis,
-  startService,
   stopTracked,
   waitFor,
   type Child,
   type Stoppable,
 } from './support/processes';
+import {
+  AUTH,
+  HOST,
+  ROOT,
+  SERVICE_MAIN,
+  serviceEnv,
+  startAzurite,
+  startRedis,
+  startService,
+} from './support/servers';
 import {
   machineBusySeconds,
   procCpuSeconds,
@@ -65,7 +68,6 @@ const DEFAULT_CYCLE_TIMEOUT_S = 300;
 const PER_RUN_SLACK_S = 300;
 const TARGET_S: Readonly<Record<number, number>> = { 100: 10, 1000: 30 };
 
-const ADMIN_TOKEN = `bench-${randomBytes(12).toString('hex')}`;
 const WARM_REQUEST_TIMEOUT_MS = 180_000;
 const POLL_INTERVAL_MS = 100;
 const POLL_REQUEST_TIMEOUT_MS = 10_000;
@@ -334,7 +336,6 @@ async function pollCycle(
   service: Child,
 ): Promise<JobView[]> {
   const expected = new Set(cycle.jobs.map((job) => job.id));
-  const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
   for (;;) {
     if (isExiting()) {
       throw new Error('stopping');
@@ -348,7 +349,7 @@ async function pollCycle(
           parseJobs(
             await requestJson(
               `${serviceUrl}/api/admin/jobs?state=${state}&limit=100`,
-              { headers },
+              { headers: AUTH },
               200,
               POLL_REQUEST_TIMEOUT_MS,
             ),
@@ -421,20 +422,9 @@ async function runOnce(companies: number, config: BenchConfig): Promise<RunResul
 
     log(`${companies} companies: starting the service`);
     service = await startService({
-      UPSTREAM_BASE_URL: sim.url,
-      UPSTREAM_API_TOKEN: '',
-      REDIS_URL: `redis://${HOST}:${redis.port}`,
-      AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(azurite.port),
-      BLOB_CONTAINER: `bench-${runId}`,
-      QUEUE_PREFIX: `bench-${runId}`,
-      ADMIN_API_TOKEN: ADMIN_TOKEN,
-      AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
-      PREGEN_ENABLED: 'false',
+      ...serviceEnv({ simUrl: sim.url, redisPort: redis.port, azuritePort: azurite.port }, runId),
       // A retried job is not a measurement: fail at once instead.
       PREGEN_ATTEMPTS: '1',
-      // The bench polls the admin API every 100 ms, above the admin rate limit.
-      ADMIN_RATE_LIMIT_PER_MINUTE: '0',
-      SCHEDULE_TIMEZONE: 'UTC',
       LOG_LEVEL: 'warn',
       ...config.service,
       ...(config.serviceNodeOptions ? { NODE_OPTIONS: config.serviceNodeOptions } : {}),
@@ -454,11 +444,7 @@ async function runOnce(companies: number, config: BenchConfig): Promise<RunResul
     const trigger = Date.now();
     // No body: the service picks its default window (today .. today+6).
     const cycle = parseCycle(
-      await requestJson(
-        `${service.url}/api/admin/pregen`,
-        { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
-        202,
-      ),
+      await requestJson(`${service.url}/api/admin/pregen`, { method: 'POST', headers: AUTH }, 202),
     );
     const notWarmed = cycle.jobs.filter((job) => !dates.includes(job.date));
     if (notWarmed.length > 0) {

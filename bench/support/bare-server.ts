@@ -1,9 +1,9 @@
 /**
- * The baseline of bench/http.ts: bare `node:http` sending one Buffer from memory, no framework,
- * no per-request work. Run as a child process: `bare-server.js <body file> [headers file]`,
- * where the headers file is a JSON object of response headers to send as they are (the service's
- * own, so both answer the same bytes); prints `listening on http://127.0.0.1:<port>` once it
- * listens.
+ * The baseline of the hot-hit and compression scenarios: bare `node:http` sending one Buffer from
+ * memory, no framework, no per-request work. Run as a child process: `bare-server.js <body file>
+ * [headers file]`, where the headers file is a JSON object of response headers to send as they
+ * are (the service's own, so both answer the same bytes); prints `listening on
+ * http://127.0.0.1:<port>` once it listens.
  */
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';

@@ -2,33 +2,12 @@
  * Child processes of a benchmark: everything started is registered, so it is stopped on every
  * way out (normal end, error, Ctrl-C, budget exceeded, even `process.exit`).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { basename } from 'node:path';
 
-import { runtimeNodeFlags } from '../../test/support/dockerfile';
-import { canConnect, freePort } from '../../test/support/services';
-import { fetchOk, request } from './http';
-
-export const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 const OUTPUT_TAIL_BYTES = 64 * 1024;
-
-/** The package root: the first ancestor of this file with node_modules/.bin/azurite-blob. */
-function findRoot(): string {
-  for (let dir = __dirname; ; dir = join(dir, '..')) {
-    if (existsSync(join(dir, 'node_modules', '.bin', 'azurite-blob'))) {
-      return dir;
-    }
-    if (join(dir, '..') === dir) {
-      throw new Error(`no node_modules/.bin/azurite-blob above ${__dirname}: run npm install`);
-    }
-  }
-}
-
-export const ROOT = findRoot();
-export const SERVICE_MAIN = join(ROOT, 'dist', 'main.js');
 
 export interface Stoppable {
   readonly name: string;
@@ -56,6 +35,28 @@ export async function stopTracked(service: Stoppable): Promise<void> {
     log(`${service.name}: stop failed: ${String(error)}`);
   } finally {
     running.delete(service);
+  }
+}
+
+/** Registers what `starting` starts, to be stopped when `withStarted`'s `use` returns. */
+export type Start = <C extends Stoppable>(starting: Promise<C>) => Promise<C>;
+
+/**
+ * Runs `use` with what it starts through `start`, then stops all of that, newest first, even when
+ * `use` fails.
+ */
+export async function withStarted<T>(use: (start: Start) => Promise<T>): Promise<T> {
+  const started: Stoppable[] = [];
+  try {
+    return await use(async (starting) => {
+      const child = await starting;
+      started.push(child);
+      return child;
+    });
+  } finally {
+    for (const child of started.reverse()) {
+      await stopTracked(child);
+    }
   }
 }
 
@@ -132,7 +133,7 @@ export class Child implements Stoppable {
 }
 
 /** Refuses to start anything once the benchmark is stopping (Ctrl-C, budget, error). */
-function spawnTracked(
+export function spawnTracked(
   name: string,
   command: string,
   args: string[],
@@ -153,87 +154,6 @@ export function spawnNode(
   args: string[] = [],
 ): Child {
   return spawnTracked(name, process.execPath, [script, ...args], env);
-}
-
-/**
- * Debian's redis-server, no persistence. Not test/support's startRedis: that one registers the
- * child only once it listens, and a Ctrl-C in between would leave it running.
- */
-export async function startRedis(): Promise<Child & { port: number }> {
-  if (spawnSync('redis-server', ['--version']).error) {
-    throw new Error('redis-server is not installed: run scripts/test.sh, which installs it');
-  }
-  const port = await freePort();
-  const redis = Object.assign(
-    spawnTracked('redis', 'redis-server', [
-      '--port',
-      String(port),
-      '--bind',
-      HOST,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ]),
-    { port },
-  );
-  await waitFor('redis', redis, () => canConnect(port));
-  return redis;
-}
-
-/** Azurite (blob only, in memory). test/support's startAzurite finds its binary relative to
- *  its own source folder, which is wrong once compiled into dist-tools/. */
-export async function startAzurite(): Promise<Child & { port: number }> {
-  const port = await freePort();
-  const azurite = Object.assign(
-    spawnTracked(
-      'azurite',
-      join(ROOT, 'node_modules', '.bin', 'azurite-blob'),
-      [
-        '--blobHost',
-        HOST,
-        '--blobPort',
-        String(port),
-        '--inMemoryPersistence',
-        '--skipApiVersionCheck',
-        '--loose',
-        '--disableTelemetry',
-        '--silent',
-      ],
-      // Its shebang resolves `node` on PATH: put Node 24 (the devDependency) first.
-      { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
-    ),
-    { port },
-  );
-  await waitFor(
-    'azurite',
-    azurite,
-    // Any HTTP answer will do (an unsigned request gets 403): it is listening.
-    async () =>
-      (await request(`http://${HOST}:${port}/devstoreaccount1?comp=list`, {}, 2_000)).status > 0,
-  );
-  return azurite;
-}
-
-/** The production image's node flags (its Dockerfile's CMD), so benchmarks run what ships. */
-export function imageNodeFlags(): string[] {
-  return runtimeNodeFlags(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
-}
-
-/** The built service (`dist/main.js`) with the image's node flags, ready once `/health/ready` answers 2xx. */
-export async function startService(
-  env: Record<string, string>,
-  name = 'service',
-): Promise<Child & { url: string }> {
-  const port = await freePort();
-  const service = spawnTracked(name, process.execPath, [...imageNodeFlags(), SERVICE_MAIN], {
-    ...process.env,
-    ...env,
-    PORT: String(port),
-  });
-  const url = `http://${HOST}:${port}`;
-  await waitFor(name, service, async () => (await fetchOk(`${url}/health/ready`)) !== null);
-  return Object.assign(service, { url });
 }
 
 export async function waitFor(
