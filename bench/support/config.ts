@@ -79,7 +79,10 @@ function selected(raw: string | null, scenarios: readonly ScenarioName[]): Set<s
       const wanted = part.trim();
       const found = scenarios.find((s) => s.name === wanted || String(s.number) === wanted);
       if (!found) {
-        const known = scenarios.map((s) => `${s.number} ${s.name}`).join(', ');
+        const known = [...scenarios]
+          .sort((a, b) => a.number - b.number)
+          .map((s) => `${s.number} ${s.name}`)
+          .join(', ');
         throw new Error(`--only: no scenario "${wanted}" (${known})`);
       }
       return found.name;

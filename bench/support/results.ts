@@ -48,5 +48,6 @@ export function reportText(config: Config, report: Report, machine: string[]): s
 export async function writeReport(file: string, text: string): Promise<void> {
   const options = (await prettier.resolveConfig(RESULTS_FILE)) ?? {};
   writeFileSync(file, await prettier.format(text, { ...options, parser: 'markdown' }));
-  log(`written to ${relative(ROOT, file) || file}`);
+  const inRepository = !relative(ROOT, file).startsWith('..');
+  log(`written to ${inRepository ? relative(ROOT, file) : file}`);
 }
