@@ -31,7 +31,7 @@ import {
 } from './parse';
 import { startSim, utcDates, warmSim, type WarmDate } from './sim';
 
-export const DAYS = 7;
+const DAYS = 7;
 export const RSS_SAMPLE_MS = 200;
 const POLL_INTERVAL_MS = 100;
 const POLL_REQUEST_TIMEOUT_MS = 10_000;

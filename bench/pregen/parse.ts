@@ -43,7 +43,7 @@ export function parseCycle(body: unknown): EnqueuedCycle {
   };
 }
 
-export interface RefreshResult {
+interface RefreshResult {
   companies: number;
   written: number;
   unchanged: number;
@@ -124,7 +124,7 @@ export function parseSimDelays(body: unknown): Record<string, number[]> {
   return byDate;
 }
 
-export interface SimCalls {
+interface SimCalls {
   total: number;
   byDate: Record<string, number>;
 }

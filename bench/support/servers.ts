@@ -10,7 +10,7 @@ import { fetchOk, request } from './http';
 import { spawnNode, spawnTracked, waitFor, type Child } from './processes';
 
 export const HOST = '127.0.0.1';
-export const ADMIN_TOKEN = `bench-${randomBytes(12).toString('hex')}`;
+const ADMIN_TOKEN = `bench-${randomBytes(12).toString('hex')}`;
 export const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 /** The package root: the first ancestor of this file with node_modules/.bin/azurite-blob. */
