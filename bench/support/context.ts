@@ -71,7 +71,7 @@ export class Context {
     }
   }
 
-  /** Environment of a service process; `group` names its container and queue prefix. */
+  /** Environment of a service process; `group` names its container and Redis key prefix. */
   env(group: string, extra: Record<string, string> = {}): Record<string, string> {
     const { sim, redisPort, azuritePort } = this.stack;
     return {

@@ -135,7 +135,7 @@ export interface Backends {
 }
 
 /**
- * The environment every benchmarked service gets; `group` names its container and queue
+ * The environment every benchmarked service gets; `group` names its container and Redis key
  * prefix. Admin calls are not rate-limited: benchmarks poll and trigger through them.
  */
 export function serviceEnv(backends: Backends, group: string): Record<string, string> {
@@ -145,7 +145,7 @@ export function serviceEnv(backends: Backends, group: string): Record<string, st
     REDIS_URL: `redis://${HOST}:${backends.redisPort}`,
     AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(backends.azuritePort),
     BLOB_CONTAINER: `bench-${group}`,
-    QUEUE_PREFIX: `bench-${group}`,
+    REDIS_KEY_PREFIX: `bench-${group}`,
     ADMIN_API_TOKEN: ADMIN_TOKEN,
     AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
     PREGEN_ENABLED: 'false',
