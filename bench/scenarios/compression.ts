@@ -74,7 +74,7 @@ async function encodingRows(
     return [
       ratioRow(scenario, svc, base, `bare ${encoding}, median of ${ROUNDS}`, 0.8),
       cpuRow(
-        `4. ${encoding}, server CPU per request (bare µs ÷ service µs)`,
+        `4. ${encoding}, server CPU per request (service µs ÷ bare µs)`,
         ['service', svc],
         ['bare', base],
         'diagnostic: both runs are client-bound, so req/s hides this',

@@ -21,10 +21,10 @@ export function hotHit(ctx: Context, { service, url, hit }: HotService): Promise
     const rows = [
       ratioRow('1. hot hit, throughput', svc, base, `bare, median of ${ROUNDS}`, 0.8),
       cpuRow(
-        '1. hot hit, server CPU per request (bare µs ÷ service µs)',
+        '1. hot hit, server CPU per request (service µs ÷ bare µs)',
         ['service', svc],
         ['bare', base],
-        'diagnostic: what a hit costs beyond the bytes',
+        { max: 1.3 },
       ),
     ];
 
@@ -52,8 +52,8 @@ export function hotHit(ctx: Context, { service, url, hit }: HotService): Promise
       p99Ms: svcP99,
       baseline: `bare median p99 ${formatMs(bareP99)} ms`,
       ratio: `${p99Ratio.toFixed(2)}×${problemsSuffix(problems)}`,
-      goal: '≤ 1.5×',
-      pass: problems.every((p) => p === null) && p99Ratio <= 1.5,
+      goal: '≤ 2×',
+      pass: problems.every((p) => p === null) && p99Ratio <= 2,
     });
     return rows;
   });

@@ -30,8 +30,8 @@ export function naive(ctx: Context, { service, url, doc }: HotService): Promise<
       ),
       cpuRow(
         '2. hot hit vs naive, server CPU per request (naive µs ÷ hit µs)',
-        ['hit', svc],
         ['naive', m],
+        ['hit', svc],
         "diagnostic: req/s of the hit's runs is the load generator's ceiling",
       ),
     ];

@@ -64,21 +64,22 @@ export function ratioRow(
 }
 
 /**
- * Diagnostic row: the baseline's server CPU per request ÷ the subject's (above 1: the subject
- * costs less). When the load generator is the bottleneck, req/s cannot tell servers apart.
+ * Server CPU per request, `first` µs ÷ `second` µs: against a `{ max }` goal, or a diagnostic
+ * (when the load generator is the bottleneck, req/s cannot tell servers apart).
  */
 export function cpuRow(
   scenario: string,
-  [subjectName, subject]: [string, Measured],
-  [baselineName, baseline]: [string, Measured],
-  goal: string,
+  [firstName, first]: [string, Measured],
+  [secondName, second]: [string, Measured],
+  goal: string | { readonly max: number },
 ): Row {
-  const subjectUs = subject.serverCpuUsPerRequest;
-  const baselineUs = baseline.serverCpuUsPerRequest;
+  const firstUs = first.serverCpuUsPerRequest;
+  const secondUs = second.serverCpuUsPerRequest;
+  const ratio = firstUs && secondUs ? firstUs / secondUs : null;
   return row(scenario, null, {
-    baseline: `${subjectName} ${fixed(subjectUs, 0)} µs, ${baselineName} ${fixed(baselineUs, 0)} µs`,
-    ratio: `${fixed(subjectUs && baselineUs ? baselineUs / subjectUs : null, 2)}×`,
-    goal,
-    pass: null,
+    baseline: `${firstName} ${fixed(firstUs, 0)} µs, ${secondName} ${fixed(secondUs, 0)} µs`,
+    ratio: `${fixed(ratio, 2)}×`,
+    goal: typeof goal === 'string' ? goal : `≤ ${goal.max}×`,
+    pass: typeof goal === 'string' ? null : ratio !== null && ratio <= goal.max,
   });
 }
