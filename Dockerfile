@@ -15,8 +15,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
-# Young generation fixed at 16 MB semi-spaces: on a large host V8 grows it to 64 MB (15-27 ms
-# scavenges) and after an idle spell shrinks it to 1-2 MB (about ten times the scavenges).
-# On the command line because NODE_OPTIONS refuses --min-semi-space-size (README: Runtime and
-# platform choices). scripts/start.sh, the container test and bench/ read this line.
+# Young generation fixed at 16 MB semi-spaces: V8's own sizing hurts hits' tail latency both when
+# it grows and when it shrinks (docs/decisions/young-generation-flags.md). On the command line
+# because NODE_OPTIONS refuses --min-semi-space-size; scripts/start.sh, the container test and
+# bench/ read this line.
 CMD ["node", "--min-semi-space-size=16", "--max-semi-space-size=16", "dist/main.js"]

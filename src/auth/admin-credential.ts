@@ -23,8 +23,8 @@ export function isAdminToken(presented: string, token: string | undefined): bool
 }
 
 // Constant time: every character of the configured token is compared, whatever is presented, so
-// a matching prefix does not answer faster. Strings rather than timingSafeEqual's Buffers: this
-// runs before every token check, and encoding both tokens cost ~2 % of a cache hit's CPU.
+// a matching prefix does not answer faster. Strings, not timingSafeEqual's Buffers: this runs on
+// every request, and encoding both tokens each time would weigh on every cache hit.
 function sameSecret(presented: string, configured: string): boolean {
   if (presented.length === 0 || configured.length === 0) {
     return false;

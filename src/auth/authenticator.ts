@@ -57,6 +57,6 @@ function bearerToken(header: string | undefined): string {
   if (!BEARER.test(trimmed)) {
     throw new AuthenticationError(AuthMessages.notBearer, 'invalid');
   }
-  // test() and a slice: exec() allocated a match array for every request.
+  // test() and a slice: no match array allocated per request.
   return trimmed.slice(trimmed.lastIndexOf(' ') + 1);
 }

@@ -82,7 +82,7 @@ const Satisfies = (name: string, validate: (value: unknown) => boolean, message:
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Every environment variable the service reads; defaults live here and in the README table. */
+/** Every environment variable the service reads, with its default (see docs/configuration.md). */
 export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()

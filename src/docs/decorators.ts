@@ -30,7 +30,8 @@ export const CACHE_HEADERS: HeadersObject = {
   },
   'Cache-Control': { description: 'private, max-age=CACHE_MAX_AGE', schema: { type: 'string' } },
   Age: {
-    description: 'Seconds since the legacy API answer was fetched.',
+    description:
+      'Seconds since the legacy API last gave these bytes (a refresh that found them unchanged counts).',
     schema: { type: 'integer' },
   },
   ...REQUEST_ID_HEADER,

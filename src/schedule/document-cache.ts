@@ -6,7 +6,7 @@ import { LRUCache } from 'lru-cache';
 export type Encoding = 'br' | 'gzip';
 
 const compressors: Record<Encoding, (body: Buffer) => Promise<Buffer>> = {
-  // Quality 6 compresses 100 KB of JSON in a few ms to within ~10% of quality 11's size.
+  // Quality 6: close to quality 11's size in a fraction of its time; each body is compressed once.
   br: (body) =>
     promisify(brotliCompress)(body, {
       params: {

@@ -7,8 +7,8 @@ import { UpstreamError } from './upstream.errors';
 
 export type UpstreamConfig = AppConfig['upstream'];
 
-// A call every few minutes gains nothing from a kept-alive socket, and reusing one races the
-// server closing it ("other side closed", seen after the thread spent seconds on a split).
+// A call every few minutes gains nothing from a kept-alive socket, and reusing an idle one races
+// the server closing it ("other side closed").
 const CONNECTION = { connection: 'close' };
 export type UpstreamMetrics = Pick<MetricsService, 'recordUpstream'>;
 

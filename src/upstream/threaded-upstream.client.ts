@@ -27,8 +27,8 @@ interface PendingCall {
 }
 
 /**
- * The legacy API, called from a thread of its own. Parsing and splitting a date's answer takes
- * tens of milliseconds per MB; on the main thread it would stall every request meanwhile.
+ * The legacy API, called from a thread of its own: parsing and splitting a date's answer on the
+ * main thread would stall every request meanwhile (docs/decisions/upstream-worker-thread.md).
  * The thread starts on the first call and again on the next call after it stopped.
  */
 @Injectable()
