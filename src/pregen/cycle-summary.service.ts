@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Job, Queue } from 'bull';
 import { errorMessage } from '../common/error-message';
 import { DateRefreshResult } from '../domain/refresh-result';
+import { RedisClientService } from '../redis/redis-client.service';
 import { JobIds, JobName, PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
 
 const SUMMARY_CLAIM_TTL_S = 86_400;
@@ -12,7 +13,10 @@ const SUMMARY_CLAIM_TTL_S = 86_400;
 export class CycleSummaryService {
   private readonly logger = new Logger(CycleSummaryService.name);
 
-  constructor(@InjectQueue(PREGEN_QUEUE) private readonly queue: Queue) {}
+  constructor(
+    @InjectQueue(PREGEN_QUEUE) private readonly queue: Queue,
+    private readonly redis: RedisClientService,
+  ) {}
 
   async onJobFinished(job: Job): Promise<void> {
     if (job.name !== (JobName.RefreshDate as string)) {
@@ -34,13 +38,15 @@ export class CycleSummaryService {
       return;
     }
     // Several replicas may see the last job finish: one Redis claim picks who logs.
-    const claim = await this.queue.client.set(
-      `${this.queue.name}:cycle-summary:${cycleId}`,
-      '1',
-      'EX',
-      SUMMARY_CLAIM_TTL_S,
-      'NX',
-    );
+    const claim = await this.redis
+      .client('commands')
+      .set(
+        this.redis.key(this.queue.name, 'cycle-summary', cycleId),
+        '1',
+        'EX',
+        SUMMARY_CLAIM_TTL_S,
+        'NX',
+      );
     if (claim !== 'OK') {
       return;
     }

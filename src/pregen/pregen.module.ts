@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule as CronModule } from '@nestjs/schedule';
 import { AuthModule } from '../auth/auth.module';
+import { RedisModule } from '../redis/redis.module';
 import { RefreshModule } from '../refresh/refresh.module';
 import { RefreshRequests } from '../refresh/refresh-requests';
 import { UsersModule } from '../users/users.module';
@@ -15,7 +16,14 @@ import { QueueBoard } from './queue-board';
 
 /** Pre-generation: cron ticks enqueue, the worker refreshes dates, operators steer the queue. */
 @Module({
-  imports: [CronModule.forRoot(), PregenQueueModule, AuthModule, RefreshModule, UsersModule],
+  imports: [
+    CronModule.forRoot(),
+    PregenQueueModule,
+    RedisModule,
+    AuthModule,
+    RefreshModule,
+    UsersModule,
+  ],
   controllers: [PregenAdminController],
   providers: [
     PregenQueue,

@@ -10,14 +10,14 @@ import { parseScheduleQuery, ScheduleKey, ScheduleQueryError } from '../domain/s
 import { ScheduleResponder } from './schedule-responder';
 import { ScheduleViews } from './schedule-views.service';
 import { ScheduleAnswer, ScheduleService } from './schedule.service';
-import { upstreamFailureAnswer } from './upstream-error.filter';
+import { upstreamFailureAnswer } from '../upstream/upstream-error.filter';
 
 export const SCHEDULE_PATH = '/api/dr-schedule';
 
 /**
- * GET /api/dr-schedule, its only front end: a plain Fastify route, because Nest's per-request
- * pipeline (guards, pipes, param factories) costs about a quarter of a hit's CPU. Request ids,
- * security headers and rate limits are Fastify hooks, so they apply here as to every route.
+ * GET /api/dr-schedule as a plain Fastify route: Nest's per-request pipeline would weigh on every
+ * hit (docs/decisions/one-fastify-route.md). Request ids, security headers, rate limits and the
+ * request log are Fastify hooks, so they apply here as to every route.
  */
 @Injectable()
 export class ScheduleRoute implements OnModuleInit {

@@ -6,7 +6,7 @@ import { ApiAdmin, ApiJson, ApiUpstreamFailures, REQUEST_ID_HEADER } from '../do
 import { USERS_ENVELOPE_SCHEMA } from '../docs/schemas';
 import { AdminGuard } from '../auth/admin.guard';
 import { SCHEDULE_CONTENT_TYPE } from '../domain/schedule-document';
-import { UpstreamErrorFilter } from '../schedule/upstream-error.filter';
+import { UpstreamErrorFilter } from '../upstream/upstream-error.filter';
 import { UsersService } from './users.service';
 
 // Only these: the directory has no ETag, Last-Modified or Cache-Control of its own.

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
-import { UpstreamError, UpstreamFailure } from '../upstream/upstream.errors';
+import { UpstreamError, UpstreamFailure } from './upstream.errors';
 
 // Clients learn what failed, not where: addresses and causes stay in the logs.
 const CLIENT_MESSAGES: Record<UpstreamFailure, string> = {
