@@ -4,6 +4,8 @@ import { LogController } from 'fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { setupOpenApi } from './docs/openapi';
+import { clientErrorAnswer } from './http/error-answer';
+import { registerJsonBody } from './http/json-body';
 import { requestId } from './http/request-id';
 import { responseHeaders } from './http/security-headers';
 import { createLogger, lazyChildLogger, PinoNestLogger } from './logging/logger';
@@ -24,15 +26,18 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyChildLogger,
     genReqId: requestId,
+    clientErrorHandler: clientErrorAnswer,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, logger),
     adapter,
-    { logger: new PinoNestLogger(logger) },
+    // JSON only, parsed by registerJsonBody: Nest's parsers would add urlencoded bodies.
+    { logger: new PinoNestLogger(logger), bodyParser: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', responseHeaders);
   registerRequestLog(fastify, config.logLevel);
+  registerJsonBody(fastify);
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.http.corsOrigins,

@@ -123,14 +123,14 @@ describe(createApp.name, () => {
     expect(await answer.json()).toEqual(expect.objectContaining({ message: expect.any(String) }));
   });
 
-  it("should answer a 100 KB query string with Fastify's JSON 431, not a bare one", async () => {
+  it('should answer a 100 KB query string with a 431 in the one error shape', async () => {
     const { url } = await start();
 
     const answer = await fetch(`${url}${INVALID}${'1'.repeat(100_000)}`);
 
     expect(answer.status).toBe(431);
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await answer.json()).toEqual(expect.objectContaining({ message: expect.any(String) }));
+    expect(await answer.json()).toEqual({ message: 'Request headers are too large' });
   });
 
   it.each([

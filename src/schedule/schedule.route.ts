@@ -1,16 +1,15 @@
-import { HttpException, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authFailure } from '../auth/auth.errors';
 import { Authenticator } from '../auth/authenticator';
 import { Principal } from '../auth/principal';
 import { resolveCompanyId } from '../auth/tenant-access';
-import { UpstreamError } from '../upstream/upstream.errors';
-import { parseScheduleQuery, ScheduleKey, ScheduleQueryError } from '../domain/schedule-key';
+import { parseScheduleQuery, ScheduleKey } from '../domain/schedule-key';
+import { errorAnswer } from '../http/error-answer';
 import { ScheduleResponder } from './schedule-responder';
 import { ScheduleViews } from './schedule-views.service';
 import { ScheduleAnswer, ScheduleService } from './schedule.service';
-import { upstreamFailureAnswer } from '../upstream/upstream-error.filter';
 
 export const SCHEDULE_PATH = '/api/dr-schedule';
 
@@ -21,8 +20,6 @@ export const SCHEDULE_PATH = '/api/dr-schedule';
  */
 @Injectable()
 export class ScheduleRoute implements OnModuleInit {
-  private readonly logger = new Logger(ScheduleRoute.name);
-
   constructor(
     private readonly host: HttpAdapterHost,
     private readonly authenticator: Authenticator,
@@ -36,8 +33,10 @@ export class ScheduleRoute implements OnModuleInit {
       method: 'GET',
       url: SCHEDULE_PATH,
       handler: (request, reply) => this.serve(request, reply),
-      errorHandler: (error, request, reply) => {
-        void this.fail(error, request, reply);
+      // Errors of this route answer as every other route's do.
+      errorHandler: (error, _request, reply) => {
+        const { status, body } = errorAnswer(error);
+        void reply.code(status).send(body);
       },
     });
   }
@@ -84,24 +83,5 @@ export class ScheduleRoute implements OnModuleInit {
       void reply.code(failure.status).send({ message: failure.message });
       return null;
     }
-  }
-
-  /** Errors answer as the Nest routes do: `{"message": ...}`, and nothing internal leaks. */
-  private fail(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    if (error instanceof ScheduleQueryError) {
-      return reply.code(400).send({ message: error.message });
-    }
-    if (error instanceof HttpException) {
-      return reply.code(error.getStatus()).send(error.getResponse());
-    }
-    if (error instanceof UpstreamError) {
-      const { status, body } = upstreamFailureAnswer(error, this.logger);
-      return reply.code(status).send(body);
-    }
-    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.code(error.statusCode).send({ message: error.message });
-    }
-    request.log.error({ err: error }, 'schedule request failed');
-    return reply.code(500).send({ message: 'Internal server error' });
   }
 }

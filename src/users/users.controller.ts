@@ -1,4 +1,4 @@
-import { Controller, Get, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { HeadersObject } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
@@ -6,7 +6,6 @@ import { ApiAdmin, ApiJson, ApiUpstreamFailures, REQUEST_ID_HEADER } from '../do
 import { USERS_ENVELOPE_SCHEMA } from '../docs/schemas';
 import { AdminGuard } from '../auth/admin.guard';
 import { SCHEDULE_CONTENT_TYPE } from '../domain/schedule-document';
-import { UpstreamErrorFilter } from '../upstream/upstream-error.filter';
 import { UsersService } from './users.service';
 
 // Only these: the directory has no ETag, Last-Modified or Cache-Control of its own.
@@ -22,7 +21,6 @@ const USERS_HEADERS: HeadersObject = {
 @ApiAdmin()
 @Controller('api/dr-schedule/users')
 @UseGuards(AdminGuard)
-@UseFilters(UpstreamErrorFilter)
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 

@@ -1,5 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
-import { FastifyReply } from 'fastify';
+import { HttpStatus, Logger } from '@nestjs/common';
 import { UpstreamError, UpstreamFailure } from './upstream.errors';
 
 // Clients learn what failed, not where: addresses and causes stay in the logs.
@@ -23,14 +22,4 @@ export function upstreamFailureAnswer(
     status: error.kind === 'timeout' ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY,
     body: { message: `Schedule service unavailable: ${CLIENT_MESSAGES[error.kind]}` },
   };
-}
-
-@Catch(UpstreamError)
-export class UpstreamErrorFilter implements ExceptionFilter<UpstreamError> {
-  private readonly logger = new Logger(UpstreamErrorFilter.name);
-
-  catch(error: UpstreamError, host: ArgumentsHost): void {
-    const { status, body } = upstreamFailureAnswer(error, this.logger);
-    void host.switchToHttp().getResponse<FastifyReply>().status(status).send(body);
-  }
 }

@@ -1,0 +1,32 @@
+import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { ScheduleQueryError } from '../domain/schedule-key';
+import { UpstreamError } from '../upstream/upstream.errors';
+import { errorAnswer } from './error-answer';
+
+describe(errorAnswer.name, () => {
+  it.each<[string, unknown, number, string]>([
+    ['a schedule query error', new ScheduleQueryError('Invalid date'), 400, 'Invalid date'],
+    ["Nest's 404", new NotFoundException('Cannot GET /nope'), 404, 'Cannot GET /nope'],
+    [
+      'validation messages',
+      new BadRequestException({ message: ['a is wrong', 'b is wrong'] }),
+      400,
+      'a is wrong; b is wrong',
+    ],
+    [
+      "Fastify's 413",
+      Object.assign(new Error('Request body is too large'), { statusCode: 413 }),
+      413,
+      'Request body is too large',
+    ],
+    [
+      'an upstream timeout',
+      new UpstreamError('timeout', 'no answer in 30 s'),
+      504,
+      'Schedule service unavailable: the legacy schedule API did not answer in time',
+    ],
+    ['anything else', new TypeError('x is undefined'), 500, 'Internal server error'],
+  ])('should answer %s with its status and only a message', (_what, error, status, message) => {
+    expect(errorAnswer(error)).toEqual({ status, body: { message } });
+  });
+});
