@@ -223,6 +223,9 @@ describe('Authentication and tenant isolation', () => {
       expect(office.status).toBe(403);
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic /);
+      expect(json(anonymous)).toEqual({
+        message: 'Authentication required: log in with the admin token as the password',
+      });
     });
   });
 

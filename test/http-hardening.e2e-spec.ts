@@ -105,6 +105,18 @@ describe(createApp.name, () => {
     expect(get.headers.get('vary')).toMatch(/Origin/);
   });
 
+  it('should vary a schedule answer on Origin as well as its own headers when CORS is on', async () => {
+    const { url } = await start({ CORS_ORIGINS: PORTAL });
+    const date = new Date().toISOString().slice(0, 10);
+    const path = `/api/dr-schedule?startDate=${date}&endDate=${date}&serviceCompanyId=${sim.companyIds()[0]}`;
+
+    const answer = await fetch(url + path, { headers: { ...admin, origin: PORTAL } });
+
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBe(PORTAL);
+    expect(answer.headers.get('vary')).toBe('Origin, Accept-Encoding, Authorization');
+  });
+
   it.each([
     ['a body over 64 KB', JSON.stringify({ dates: ['2025-12-03'], pad: 'x'.repeat(70_000) }), 413],
     ['malformed JSON', '{"dates":["2025-12-03"', 400],

@@ -13,6 +13,7 @@ export class TokenKeysUnavailableError extends Error {}
 
 export const AuthMessages = {
   missing: 'Authentication required: send Authorization: Bearer <token>',
+  queueUiLogin: 'Authentication required: log in with the admin token as the password',
   notBearer: 'Authorization must be a Bearer token',
   invalid: 'Invalid token',
   expired: 'Token expired',

@@ -28,6 +28,8 @@ interface MintOptions {
   /** Seconds from now; null leaves the claim out. */
   exp?: number | null;
   nbf?: number;
+  /** Seconds from now. */
+  iat?: number;
   iss?: string;
   aud?: string;
 }
@@ -36,7 +38,7 @@ function mint(claims: JWTPayload, options: MintOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: options.alg ?? 'HS256', kid: options.kid })
-    .setIssuedAt();
+    .setIssuedAt(now + (options.iat ?? 0));
   if (options.sub !== null) {
     jwt.setSubject(options.sub ?? 'user-1');
   }
@@ -131,6 +133,16 @@ describe(JoseTokenVerifier.name, () => {
 
       expect(error).toBeInstanceOf(AuthenticationError);
       expect(error.message).toBe('Token expired');
+    });
+
+    it('should refuse a token issued beyond the 30 s skew in the future, and accept one within it', async () => {
+      const error = await rejection(verifier().verify(await mint(OFFICE, { iat: 31 })));
+
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect(error.message).toBe('Invalid token');
+      await expect(verifier().verify(await mint(OFFICE, { iat: 20 }))).resolves.toMatchObject({
+        role: 'office',
+      });
     });
 
     it('should accept exp and nbf within the 30 s skew', async () => {

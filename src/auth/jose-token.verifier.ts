@@ -62,15 +62,20 @@ export class JoseTokenVerifier extends TokenVerifier {
       clockTolerance: CLOCK_TOLERANCE_S,
       requiredClaims: ['exp', 'sub'],
     };
+    let payload: JWTPayload;
     try {
-      const { payload } =
+      ({ payload } =
         this.key.kind === 'secret'
           ? await jwtVerify(token, this.key.key, { ...options, algorithms: ['HS256'] })
-          : await jwtVerify(token, this.key.key, { ...options, algorithms: ['RS256', 'ES256'] });
-      return payload;
+          : await jwtVerify(token, this.key.key, { ...options, algorithms: ['RS256', 'ES256'] }));
     } catch (error) {
       throw this.verificationError(error);
     }
+    // jose checks iat only with maxTokenAge, which would make iat required.
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_S) {
+      throw new AuthenticationError(AuthMessages.invalid, 'invalid');
+    }
+    return payload;
   }
 
   private verificationError(error: unknown): Error {

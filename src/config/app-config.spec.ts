@@ -19,6 +19,7 @@ describe(loadConfig.name, () => {
   it('should apply the documented defaults', () => {
     expect(loadConfig(required)).toEqual({
       port: 3000,
+      host: '0.0.0.0',
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'schedule-cache' },
       blob: {
         connectionString: 'UseDevelopmentStorage=true',
@@ -105,6 +106,7 @@ describe(loadConfig.name, () => {
     [{ ...required, FEATURE_TOGGLES_TTL_MS: '-1' }, 'FEATURE_TOGGLES_TTL_MS'],
     [{ ...required, QUEUE_PREFIX: 'a:b' }, 'QUEUE_PREFIX'],
     [{ ...required, REDIS_KEY_PREFIX: 'a b' }, 'REDIS_KEY_PREFIX'],
+    [{ ...required, HOST: 'localhost' }, 'HOST'],
     [{ ...required, RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE'],
     [{ ...required, ADMIN_RATE_LIMIT_PER_MINUTE: 'many' }, 'ADMIN_RATE_LIMIT_PER_MINUTE'],
     [{ ...required, TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],

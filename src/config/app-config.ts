@@ -6,6 +6,7 @@ import { EnvironmentVariables, LogLevel } from './env.dto';
 /** Validated, typed configuration; also the DI token for it. */
 export class AppConfig {
   readonly port!: number;
+  readonly host!: string;
   readonly redis!: { url: string; keyPrefix: string };
   readonly blob!: {
     connectionString: string;
@@ -71,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   }
   return {
     port: vars.PORT,
+    host: vars.HOST,
     redis: {
       url: vars.REDIS_URL,
       keyPrefix: vars.REDIS_KEY_PREFIX ?? vars.QUEUE_PREFIX ?? DEFAULT_REDIS_KEY_PREFIX,

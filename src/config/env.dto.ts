@@ -90,6 +90,14 @@ export class EnvironmentVariables {
   @Max(65535)
   PORT = 3000;
 
+  // The address to listen on: all interfaces in a container, loopback behind a local proxy.
+  @Satisfies(
+    'HOST',
+    (value) => typeof value === 'string' && isIP(value) !== 0,
+    'must be an IP address',
+  )
+  HOST = '0.0.0.0';
+
   @IsString()
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';

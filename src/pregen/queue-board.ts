@@ -40,9 +40,12 @@ export class QueueBoard implements OnModuleInit {
             principal = await this.authenticator.authenticateBrowser(request.headers.authorization);
           } catch (error) {
             const failure = authFailure(error);
-            // Basic, so a browser asks for the password.
-            const challenge = failure.status === 401 ? { 'www-authenticate': ADMIN_CHALLENGE } : {};
-            await reply.code(failure.status).headers(challenge).send({ message: failure.message });
+            // Basic, so a browser asks for the password; the message says what to type there.
+            const login = failure.status === 401;
+            await reply
+              .code(failure.status)
+              .headers(login ? { 'www-authenticate': ADMIN_CHALLENGE } : {})
+              .send({ message: login ? AuthMessages.queueUiLogin : failure.message });
             return;
           }
           if (principal.role !== 'admin') {

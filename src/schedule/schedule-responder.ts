@@ -26,6 +26,7 @@ const ENCODINGS: readonly (Encoding | null)[] = [null, 'br', 'gzip'];
 @Injectable()
 export class ScheduleResponder {
   private readonly cacheControl: string;
+  private readonly vary: string;
   private readonly variants = new WeakMap<CachedDocument, Record<string, string>[]>();
 
   constructor(
@@ -34,6 +35,9 @@ export class ScheduleResponder {
   ) {
     // Clients may reuse a copy as long as this service would call it fresh (see `Age`).
     this.cacheControl = `private, max-age=${config.cache.maxAgeSeconds}`;
+    // These headers replace the CORS hook's `Vary: Origin`, so they carry it along.
+    const cors = config.http.corsOrigins.length > 0;
+    this.vary = `${cors ? 'Origin, ' : ''}Accept-Encoding, Authorization`;
   }
 
   prepare(request: IncomingHttpHeaders, { document, state }: ScheduleAnswer): PreparedAnswer {
@@ -69,7 +73,7 @@ export class ScheduleResponder {
         etag: document.etagFor(encoding),
         'last-modified': document.lastModified,
         'cache-control': this.cacheControl,
-        vary: 'Accept-Encoding, Authorization',
+        vary: this.vary,
         'x-cache': state,
         ...(encoding && !notModified ? { 'content-encoding': encoding } : {}),
       };
