@@ -78,13 +78,13 @@ Tokens for the demo data, valid 12 h (HS256 with this run's AUTH_JWT_SECRET):
   technician: $TECHNICIAN_JWT
               (company $COMPANY, EmployeeInformationId $EMPLOYEE, on a job today)
 
-As the office: a miss (the simulated legacy API takes 2-5 s), then a hit (milliseconds);
-serviceCompanyId defaults to the token's company:
-  curl -si -H "Authorization: Bearer $OFFICE_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today" | head -12
-  curl -si -H "Authorization: Bearer $OFFICE_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today" | head -12
-As the technician, and as an admin (who must name the company):
-  curl -si -H "Authorization: Bearer $TECHNICIAN_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today" | head -12
-  curl -si -H "Authorization: Bearer $ADMIN_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today&serviceCompanyId=$COMPANY" | head -12
+As the office: a miss (the simulated legacy API takes 2-5 s), then a hit (milliseconds), with
+the status line and headers (X-Cache: MISS, then HIT); serviceCompanyId defaults to the token's company:
+  curl -s -o /dev/null -D - -H "Authorization: Bearer $OFFICE_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today"
+  curl -s -o /dev/null -D - -H "Authorization: Bearer $OFFICE_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today"
+The bodies, as the technician (their jobs only) and as an admin (who must name the company):
+  curl -s -H "Authorization: Bearer $TECHNICIAN_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today"
+  curl -s -H "Authorization: Bearer $ADMIN_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today&serviceCompanyId=$COMPANY"
 Another company with the office token (403), and no token at all (401):
   curl -s -H "Authorization: Bearer $OFFICE_JWT" "$base/api/dr-schedule?startDate=$today&endDate=$today&serviceCompanyId=$((COMPANY + 1))"
   curl -s "$base/api/dr-schedule?startDate=$today&endDate=$today&serviceCompanyId=$COMPANY"
