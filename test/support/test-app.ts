@@ -51,12 +51,48 @@ export async function startTestApp(env: Record<string, string>): Promise<TestApp
   };
 }
 
+/** Runs `use` against an app started with `env` (see startTestApp), closing it however it ends. */
+export async function withTestApp<T>(
+  env: Record<string, string>,
+  use: (stack: TestApp) => Promise<T>,
+): Promise<T> {
+  const stack = await startTestApp(env);
+  try {
+    return await use(stack);
+  } finally {
+    await stack.close();
+  }
+}
+
 function requireEnv(name: string): string {
   const value = process.env[name];
   if (!value) {
     throw new Error(`${name} is not set: e2e tests run through jest's e2e project global setup`);
   }
   return value;
+}
+
+/** A blob container of the suite's Azurite: `TestApp.config.blob`, for one. */
+export interface BlobContainer {
+  readonly connectionString: string;
+  readonly container: string;
+}
+
+/** Every blob of a container with its ETag. */
+export async function blobEtags(blob: BlobContainer): Promise<Map<string, string>> {
+  const container = BlobServiceClient.fromConnectionString(
+    blob.connectionString,
+  ).getContainerClient(blob.container);
+  const etags = new Map<string, string>();
+  for await (const blob of container.listBlobsFlat()) {
+    etags.set(blob.name, blob.properties.etag ?? '');
+  }
+  return etags;
+}
+
+/** The names of every blob of a container, sorted. */
+export async function blobNames(blob: BlobContainer): Promise<string[]> {
+  return [...(await blobEtags(blob)).keys()].sort();
 }
 
 export async function getBytes(
@@ -69,21 +105,6 @@ export async function getBytes(
     headers: response.headers,
     body: Buffer.from(await response.arrayBuffer()),
   };
-}
-
-/** Every blob of a container with its ETag. */
-export async function blobEtags(blob: {
-  connectionString: string;
-  container: string;
-}): Promise<Map<string, string>> {
-  const container = BlobServiceClient.fromConnectionString(
-    blob.connectionString,
-  ).getContainerClient(blob.container);
-  const etags = new Map<string, string>();
-  for await (const blob of container.listBlobsFlat()) {
-    etags.set(blob.name, blob.properties.etag ?? '');
-  }
-  return etags;
 }
 
 export async function adminFetch(
