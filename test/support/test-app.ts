@@ -3,8 +3,6 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { JobView } from '../../src/pregen/pregen-jobs.service';
-import { DateRefreshResult } from '../../src/domain/refresh-result';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;
@@ -94,41 +92,3 @@ export async function blobEtags(blob: BlobContainer): Promise<Map<string, string
 export async function blobNames(blob: BlobContainer): Promise<string[]> {
   return [...(await blobEtags(blob)).keys()].sort();
 }
-
-export async function getBytes(
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; body: Buffer }> {
-  const response = await fetch(url, { headers });
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: Buffer.from(await response.arrayBuffer()),
-  };
-}
-
-export async function adminFetch(
-  url: string,
-  init: { method?: string; body?: unknown; token?: string | null } = {},
-): Promise<{ status: number; headers: Headers; json: unknown }> {
-  const token = init.token === undefined ? ADMIN_TOKEN : init.token;
-  const response = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: {
-      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await response.text();
-  let json: unknown = text;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, headers: response.headers, json };
-}
-
-/** A job as the admin API lists it, with a refresh job's result typed. */
-export type AdminJob = Omit<JobView, 'result'> & { result: DateRefreshResult | null };
