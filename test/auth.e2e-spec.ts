@@ -1,21 +1,25 @@
 import { AuthMessages } from '../src/auth/auth.errors';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { startServiceProcess, serviceEnv } from './support/service-process';
+import { request } from './support/http';
+import { getSchedule, jobsOf } from './support/schedule-api';
 import {
   ADMIN_TOKEN,
-  blobEtags,
-  getBytes,
+  blobNames,
   startTestApp,
   TEST_JWT_SECRET,
   TestApp,
+  withTestApp,
 } from './support/test-app';
-import { ADMIN_HEADERS, bearer, testToken } from './support/tokens';
+import { bearer, testToken } from './support/tokens';
+import { companiesWithJobs } from './support/sim-schedules';
 
 const DATE = '2025-12-03';
 const OTHER_DATE = '2025-12-04';
-const schedulePath = (date: string, companyId?: number) =>
-  `/api/dr-schedule?startDate=${date}&endDate=${date}` +
-  (companyId === undefined ? '' : `&serviceCompanyId=${companyId}`);
+
+type Job = { JobInformationId: number; ServiceCompanyId: number } & {
+  EmployeeSchedules: { EmployeeInformationId: number | null }[] | null;
+};
 
 function unsignedToken(claims: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -38,10 +42,10 @@ describe('Authentication and tenant isolation', () => {
 
   beforeAll(async () => {
     sim = await createUpstreamSim({ companies: 6, latencyMs: { min: 5, max: 10 } });
-    [company, otherCompany] = sim.companyIds().filter((id) => sim.jobsFor(DATE, id).length > 0);
-    const schedules = sim
-      .jobsFor(DATE, company)
-      .flatMap((job) => job.EmployeeSchedules as { EmployeeInformationId: number | null }[]);
+    [company, otherCompany] = companiesWithJobs(sim, DATE);
+    const schedules = (sim.jobsFor(DATE, company) as Job[]).flatMap(
+      (job) => job.EmployeeSchedules ?? [],
+    );
     employee = schedules.find((s) => s.EmployeeInformationId !== null)!.EmployeeInformationId!;
     tokens.admin = await testToken({ role: 'admin' });
     tokens.office = await testToken({ role: 'office', serviceCompanyId: company });
@@ -59,9 +63,9 @@ describe('Authentication and tenant isolation', () => {
     await sim.close();
   });
 
-  const get = (path: string, headers: Record<string, string> = {}) =>
-    getBytes(stack.url + path, headers);
-  const json = (answer: { body: Buffer }) => JSON.parse(answer.body.toString()) as unknown;
+  /** GET /api/dr-schedule of `date` (and `companyId`) as the caller `token` says. */
+  const schedule = (token: string | undefined, date: string, companyId?: number) =>
+    getSchedule(stack.url, { date, companyId }, { token });
 
   describe('refusals', () => {
     it.each<[string, () => Promise<Record<string, string>>, string, string]>([
@@ -110,15 +114,19 @@ describe('Authentication and tenant isolation', () => {
       const sent = await headers();
       const callsBefore = sim.calls();
 
-      const answer = await get(schedulePath(DATE, company), sent);
+      const answer = await getSchedule(
+        stack.url,
+        { date: DATE, companyId: company },
+        { headers: sent },
+      );
 
       expect(answer.status).toBe(401);
-      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(answer.headers.get('www-authenticate')).toMatch(new RegExp(`^${challenge}`));
-      expect(json(answer)).toEqual({ message });
+      expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(answer.headers['www-authenticate']).toMatch(new RegExp(`^${challenge}`));
+      expect(answer.json()).toEqual({ message });
       const token = sent.authorization?.split(' ')[1];
       if (token) {
-        expect(answer.body.toString()).not.toContain(token);
+        expect(answer.text()).not.toContain(token);
       }
       expect(sim.calls()).toBe(callsBefore);
     });
@@ -126,66 +134,72 @@ describe('Authentication and tenant isolation', () => {
     it('should refuse bad claims with 401', async () => {
       const token = await testToken({ role: 'office' } as never);
 
-      const answer = await get(schedulePath(DATE), bearer(token));
+      const answer = await schedule(token, DATE);
 
       expect(answer.status).toBe(401);
-      expect(json(answer)).toEqual({
+      expect(answer.json()).toEqual({
         message: 'Invalid token: claim serviceCompanyId missing or invalid',
       });
     });
   });
 
-  describe('schedule reads per role', () => {
+  describe('GET /api/dr-schedule per role', () => {
     it('should serve an office its own company, with or without serviceCompanyId, as an admin sees it', async () => {
-      const admin = await get(schedulePath(DATE, company), bearer(tokens.admin));
-      const named = await get(schedulePath(DATE, company), bearer(tokens.office));
-      const implied = await get(schedulePath(DATE), bearer(tokens.office));
-      const staticAdmin = await get(schedulePath(DATE, company), ADMIN_HEADERS);
+      const admin = await schedule(tokens.admin, DATE, company);
+      const named = await schedule(tokens.office, DATE, company);
+      const implied = await schedule(tokens.office, DATE);
+      const staticAdmin = await schedule(ADMIN_TOKEN, DATE, company);
 
       expect([admin.status, named.status, implied.status, staticAdmin.status]).toEqual([
         200, 200, 200, 200,
       ]);
-      expect(JSON.parse(admin.body.toString())).toMatchObject({ IsSuccess: true });
+      expect(jobsOf(admin)).toEqual(sim.jobsFor(DATE, company));
       expect(named.body.equals(admin.body)).toBe(true);
       expect(implied.body.equals(admin.body)).toBe(true);
       expect(staticAdmin.body.equals(admin.body)).toBe(true);
     });
 
-    it('should serve a technician its own company', async () => {
-      const implied = await get(schedulePath(DATE), bearer(tokens.technician));
-      const named = await get(schedulePath(DATE, company), bearer(tokens.technician));
+    it('should serve a technician the jobs of its own company it is assigned to', async () => {
+      const implied = await schedule(tokens.technician, DATE);
+      const named = await schedule(tokens.technician, DATE, company);
 
       expect([implied.status, named.status]).toEqual([200, 200]);
-      const jobs = (json(implied) as { Result: { ServiceCompanyId: number }[] }).Result;
-      expect(jobs.length).toBeGreaterThan(0);
-      expect(jobs.every((job) => job.ServiceCompanyId === company)).toBe(true);
+      const assigned = (sim.jobsFor(DATE, company) as Job[]).filter((job) =>
+        (job.EmployeeSchedules ?? []).some((s) => s.EmployeeInformationId === employee),
+      );
+      const seen = jobsOf<Job>(implied);
+      expect(seen.map((job) => job.JobInformationId)).toEqual(
+        assigned.map((job) => job.JobInformationId),
+      );
+      expect(seen.map((job) => job.ServiceCompanyId)).toEqual(assigned.map(() => company));
+      expect(named.body.equals(implied.body)).toBe(true);
     });
 
     it.each(['office', 'technician'] as const)(
       'should refuse a %s another company with 403, before any upstream call or blob',
       async (role) => {
-        const answer = await get(schedulePath(OTHER_DATE, otherCompany), bearer(tokens[role]));
+        const answer = await schedule(tokens[role], OTHER_DATE, otherCompany);
 
         expect(answer.status).toBe(403);
-        expect(json(answer)).toEqual({ message: AuthMessages.otherCompany });
+        expect(answer.json()).toEqual({ message: AuthMessages.otherCompany });
         expect(sim.calls(OTHER_DATE)).toBe(0);
-        const blobs = [...(await blobEtags(stack.config.blob)).keys()];
+        const blobs = await blobNames(stack.config.blob);
         expect(blobs.filter((name) => name.includes(OTHER_DATE))).toEqual([]);
       },
     );
 
     it('should give the same 403 for a company without any data', async () => {
-      const answer = await get(schedulePath(OTHER_DATE, 2_000_000), bearer(tokens.office));
+      const answer = await schedule(tokens.office, OTHER_DATE, 2_000_000);
 
       expect(answer.status).toBe(403);
-      expect(json(answer)).toEqual({ message: AuthMessages.otherCompany });
+      expect(answer.json()).toEqual({ message: AuthMessages.otherCompany });
     });
 
     it('should still require serviceCompanyId from an admin', async () => {
-      const answer = await get(schedulePath(DATE), bearer(tokens.admin));
+      const answer = await schedule(tokens.admin, DATE);
 
       expect(answer.status).toBe(400);
-      expect(json(answer)).toEqual({ message: 'serviceCompanyId is required' });
+      expect(answer.json()).toEqual({ message: 'serviceCompanyId is required' });
     });
   });
 
@@ -194,8 +208,8 @@ describe('Authentication and tenant isolation', () => {
       'should refuse a %s token on the admin API with 403',
       async (role) => {
         for (const path of ['/api/admin/jobs', '/api/dr-schedule/users']) {
-          const answer = await get(path, bearer(tokens[role]));
-          expect([path, answer.status, json(answer)]).toEqual([
+          const answer = await request(stack.url + path, { token: tokens[role] });
+          expect([path, answer.status, answer.json()]).toEqual([
             path,
             403,
             { message: AuthMessages.adminRequired },
@@ -205,25 +219,25 @@ describe('Authentication and tenant isolation', () => {
     );
 
     it('should serve the admin API to an admin JWT', async () => {
-      const jobs = await get('/api/admin/jobs', bearer(tokens.admin));
-      const users = await get('/api/dr-schedule/users', bearer(tokens.admin));
+      const jobs = await request(`${stack.url}/api/admin/jobs`, { token: tokens.admin });
+      const users = await request(`${stack.url}/api/dr-schedule/users`, { token: tokens.admin });
 
-      expect(jobs.status).toBe(200);
-      expect(Array.isArray(json(jobs))).toBe(true);
+      expect([jobs.status, jobs.json()]).toEqual([200, []]);
       expect(users.status).toBe(200);
+      expect(users.json<{ Result: unknown }>().Result).toEqual(sim.users());
     });
 
     it('should serve the queue UI to an admin JWT only', async () => {
-      const admin = await get('/admin/queues', bearer(tokens.admin));
-      const office = await get('/admin/queues', bearer(tokens.office));
-      const anonymous = await get('/admin/queues');
+      const admin = await request(`${stack.url}/admin/queues`, { token: tokens.admin });
+      const office = await request(`${stack.url}/admin/queues`, { token: tokens.office });
+      const anonymous = await request(`${stack.url}/admin/queues`);
 
       expect(admin.status).toBe(200);
-      expect(admin.body.toString()).toContain('<html');
+      expect(admin.text()).toContain('<html');
       expect(office.status).toBe(403);
       expect(anonymous.status).toBe(401);
-      expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic /);
-      expect(json(anonymous)).toEqual({
+      expect(anonymous.headers['www-authenticate']).toMatch(/^Basic /);
+      expect(anonymous.json()).toEqual({
         message: 'Authentication required: log in with the admin token as the password',
       });
     });
@@ -232,7 +246,7 @@ describe('Authentication and tenant isolation', () => {
   it.each(['/health/live', '/metrics', '/docs-json'])(
     'should serve %s without a token',
     async (path) => {
-      expect((await get(path)).status).toBe(200);
+      expect((await request(stack.url + path)).status).toBe(200);
     },
   );
 });
@@ -240,20 +254,18 @@ describe('Authentication and tenant isolation', () => {
 describe('AUTH_DISABLED=true', () => {
   it('should serve every route without a token', async () => {
     const sim = await createUpstreamSim({ companies: 3, latencyMs: { min: 5, max: 10 } });
-    const stack = await startTestApp({
-      UPSTREAM_BASE_URL: sim.url,
-      AUTH_DISABLED: 'true',
-      AUTH_JWT_SECRET: '',
-    });
+    const env = { UPSTREAM_BASE_URL: sim.url, AUTH_DISABLED: 'true', AUTH_JWT_SECRET: '' };
     try {
       const company = sim.companyIds()[0];
-      const schedule = await getBytes(`${stack.url}${schedulePath(DATE, company)}`);
-      const jobs = await getBytes(`${stack.url}/api/admin/jobs`);
-      const board = await getBytes(`${stack.url}/admin/queues`);
 
-      expect([schedule.status, jobs.status, board.status]).toEqual([200, 200, 200]);
+      const statuses = await withTestApp(env, async ({ url }) => [
+        (await getSchedule(url, { date: DATE, companyId: company })).status,
+        (await request(`${url}/api/admin/jobs`)).status,
+        (await request(`${url}/admin/queues`)).status,
+      ]);
+
+      expect(statuses).toEqual([200, 200, 200]);
     } finally {
-      await stack.close();
       await sim.close();
     }
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { buildStageSources, runtimeNodeFlags, runtimeStageEnv } from './support/dockerfile';
+import { request } from './support/http';
 import { serviceEnv, startServiceProcess } from './support/service-process';
 
 const ROOT = join(__dirname, '..');
@@ -62,9 +63,9 @@ describe('Container build', () => {
         nodeFlags,
       );
       // The upstream probe runs on the upstream thread: its compiled entry loads without tsx.
-      const ready = (await (await fetch(`${service.url}/health/ready`)).json()) as {
+      const ready = (await request(`${service.url}/health/ready`)).json<{
         details: { reads: { upstream: { status: string } } };
-      };
+      }>();
       service.child.kill('SIGTERM');
 
       expect(ready.details.reads.upstream).toEqual({ status: 'up' });

@@ -1,3 +1,6 @@
+import { QueryMessages } from '../src/domain/schedule-key';
+import { HttpAnswer, request } from './support/http';
+import { SCHEDULE_PATH } from './support/schedule-api';
 import { startTestApp, TestApp } from './support/test-app';
 
 interface OpenApi {
@@ -41,15 +44,15 @@ const ROUTES: readonly { method: string; path: string; statuses: string[] }[] = 
   { method: 'get', path: '/metrics', statuses: ['200'] },
 ];
 
-describe('OpenAPI documentation', () => {
+describe('OpenAPI documentation: GET /docs-json and /docs', () => {
   let stack: TestApp;
+  let served: HttpAnswer;
   let document: OpenApi;
 
   beforeAll(async () => {
     stack = await startTestApp({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9' });
-    const response = await fetch(`${stack.url}/docs-json`);
-    expect(response.status).toBe(200);
-    document = (await response.json()) as OpenApi;
+    served = await request(`${stack.url}/docs-json`);
+    document = served.json<OpenApi>();
   });
 
   afterAll(async () => {
@@ -57,6 +60,8 @@ describe('OpenAPI documentation', () => {
   });
 
   it('should serve an OpenAPI 3 document', () => {
+    expect(served.status).toBe(200);
+    expect(served.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(document.openapi).toMatch(/^3\./);
     expect(document.components.securitySchemes).toMatchObject({
       bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
@@ -90,24 +95,19 @@ describe('OpenAPI documentation', () => {
   });
 
   it('should list the legacy 400 messages of GET /api/dr-schedule', () => {
-    const examples = JSON.stringify(document.paths['/api/dr-schedule'].get.responses['400']);
+    const examples = JSON.stringify(document.paths[SCHEDULE_PATH].get.responses['400']);
 
-    for (const message of [
-      'startDate and endDate are required',
-      'Invalid date format. Use YYYY-MM-DD',
-      'startDate must equal endDate (single day queries only)',
-      'serviceCompanyId is required',
-      'serviceCompanyId must be a positive integer',
-    ]) {
+    // Their exact words are pinned by src/domain/schedule-key.spec.ts.
+    for (const message of Object.values(QueryMessages)) {
       expect(examples).toContain(JSON.stringify(message));
     }
   });
 
   it('should serve the Swagger UI as HTML', async () => {
-    const response = await fetch(`${stack.url}/docs`);
+    const response = await request(`${stack.url}/docs`);
 
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await response.text()).toContain('swagger-ui');
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.text()).toContain('swagger-ui');
   });
 });

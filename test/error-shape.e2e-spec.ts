@@ -1,5 +1,9 @@
+import { HttpAnswer, request } from './support/http';
+import { scheduleUrl } from './support/schedule-api';
 import { startTestApp, TestApp } from './support/test-app';
-import { ADMIN_HEADERS } from './support/tokens';
+import { AS_ADMIN } from './support/tokens';
+
+const DEEP = '{"dates":["2026-12-04"],"x":' + '['.repeat(5_000) + ']'.repeat(5_000) + '}';
 
 /** Every refusal, whoever makes it (Fastify, a Nest pipe or guard, a route), has one body. */
 describe('Error answers', () => {
@@ -11,54 +15,46 @@ describe('Error answers', () => {
 
   afterAll(() => stack.close());
 
-  const send = async (path: string, init: RequestInit = {}) => {
-    const response = await fetch(stack.url + path, init);
-    return {
-      status: response.status,
-      type: response.headers.get('content-type'),
-      body: await response.json(),
-    };
-  };
-  const post = (path: string, contentType: string, body: string, method = 'POST') =>
-    send(path, { method, headers: { ...ADMIN_HEADERS, 'content-type': contentType }, body });
-  const deep = '{"dates":["2026-12-04"],"x":' + '['.repeat(5_000) + ']'.repeat(5_000) + '}';
+  const send = (path: string, contentType: string, body: string, method = 'POST') =>
+    request(stack.url + path, {
+      ...AS_ADMIN,
+      method,
+      headers: { 'content-type': contentType },
+      body,
+    });
 
-  it.each<[string, number, () => ReturnType<typeof send>]>([
-    ['an unknown route', 404, () => send('/api/nowhere', { headers: ADMIN_HEADERS })],
-    ['malformed JSON', 400, () => post('/api/admin/pregen', 'application/json', '{"dates":')],
+  it.each<[string, number, () => Promise<HttpAnswer>]>([
+    ['an unknown route', 404, () => request(`${stack.url}/api/nowhere`, AS_ADMIN)],
+    ['malformed JSON', 400, () => send('/api/admin/pregen', 'application/json', '{"dates":')],
     [
       'a body over 16 KB',
       413,
-      () => post('/api/admin/pregen', 'application/json', `{"p":"${'x'.repeat(17_000)}"}`),
+      () => send('/api/admin/pregen', 'application/json', `{"p":"${'x'.repeat(17_000)}"}`),
     ],
-    ['a text/plain body', 415, () => post('/api/admin/pregen', 'text/plain', '2026-12-04')],
+    ['a text/plain body', 415, () => send('/api/admin/pregen', 'text/plain', '2026-12-04')],
     [
       'a form body',
       415,
-      () => post('/api/admin/pregen', 'application/x-www-form-urlencoded', 'dates=2026-12-04'),
+      () => send('/api/admin/pregen', 'application/x-www-form-urlencoded', 'dates=2026-12-04'),
     ],
-    ['a body nested 5,000 levels', 400, () => post('/api/admin/pregen', 'application/json', deep)],
+    ['a body nested 5,000 levels', 400, () => send('/api/admin/pregen', 'application/json', DEEP)],
     [
       'a toggles body nested 5,000 levels',
       400,
-      () => post('/api/admin/companies/10/feature-toggles', 'application/json', deep, 'PUT'),
+      () => send('/api/admin/companies/10/feature-toggles', 'application/json', DEEP, 'PUT'),
     ],
-    [
-      'an invalid DTO',
-      400,
-      () => post('/api/admin/pregen', 'application/json', '{"dates":"soon"}'),
-    ],
+    ['an invalid DTO', 400, () => send('/api/admin/pregen', 'application/json', '{"dates":"x"}')],
     [
       'a bad schedule query',
       400,
-      () => send('/api/dr-schedule?startDate=x&endDate=x', { headers: ADMIN_HEADERS }),
+      () => request(scheduleUrl(stack.url, { date: '2026-13-01' }), AS_ADMIN),
     ],
-    ['no credentials', 401, () => send('/api/admin/jobs')],
-  ])('should answer %s with %i and a body of only a message', async (_what, status, request) => {
-    const answer = await request();
+    ['no credentials', 401, () => request(`${stack.url}/api/admin/jobs`)],
+  ])('should answer %s with %i and a body of only a message', async (_what, status, send) => {
+    const answer = await send();
 
     expect(answer.status).toBe(status);
-    expect(answer.type).toMatch(/^application\/json/);
-    expect(answer.body).toEqual({ message: expect.any(String) as unknown });
+    expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(answer.json()).toEqual({ message: expect.any(String) as unknown });
   });
 });

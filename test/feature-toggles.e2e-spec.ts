@@ -1,16 +1,25 @@
 import { AuthMessages } from '../src/auth/auth.errors';
 import { COMPANY_ID_MESSAGE } from '../src/common/company-id.pipe';
-import { FeatureTogglesAdminController } from '../src/features/feature-toggles-admin.controller';
 import { DEFAULT_FEATURE_TOGGLES } from '../src/features/feature-toggles';
 import { SHOW_ALL_TOGGLES } from './support/feature-toggles';
 import { azuriteConnectionString, startAzurite } from './support/services';
-import { ADMIN_TOKEN, adminFetch, blobEtags, startTestApp, TestApp } from './support/test-app';
+import { HttpRequest, request } from './support/http';
+import { blobEtags, startTestApp, TestApp } from './support/test-app';
+import { AS_ADMIN } from './support/tokens';
 import { waitFor } from './support/wait';
 
 const NO_UPSTREAM = 'http://127.0.0.1:9';
 const TTL_MS = '200';
 
-describe(FeatureTogglesAdminController.name, () => {
+/** What a body that is no object gets told: every toggle, in order. */
+const EVERY_TOGGLE_MISSING = Object.keys(SHOW_ALL_TOGGLES)
+  .map((name) => `${name} must be a boolean value`)
+  .join('; ');
+
+/** A call as the static admin unless `init` names another token (or `token: undefined`). */
+const adminCall = (url: string, init: HttpRequest = {}) => request(url, { ...AS_ADMIN, ...init });
+
+describe('GET and PUT /api/admin/companies/:id/feature-toggles', () => {
   let stack: TestApp;
   let companyId = 100;
   let url: string;
@@ -29,10 +38,10 @@ describe(FeatureTogglesAdminController.name, () => {
   });
 
   it('should answer the privacy-first defaults for a company that never set toggles', async () => {
-    const response = await adminFetch(url);
+    const response = await adminCall(url);
 
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({
+    expect(response.json()).toEqual({
       serviceCompanyId: companyId,
       toggles: DEFAULT_FEATURE_TOGGLES,
       version: 'default',
@@ -44,16 +53,16 @@ describe(FeatureTogglesAdminController.name, () => {
   it('should store a PUT in the company blob and answer it on GET', async () => {
     const toggles = { ...SHOW_ALL_TOGGLES, TechDashboard_DisplayRoomRate: false };
 
-    const put = await adminFetch(url, { method: 'PUT', body: toggles });
-    const get = await adminFetch(url);
+    const put = await adminCall(url, { method: 'PUT', json: toggles });
+    const get = await adminCall(url);
 
     expect(put.status).toBe(200);
-    expect(put.json).toMatchObject({ serviceCompanyId: companyId, toggles, updatedBy: null });
-    expect((put.json as { version: string }).version).not.toBe('default');
-    expect(get.json).toEqual(put.json);
+    expect(put.json()).toMatchObject({ serviceCompanyId: companyId, toggles, updatedBy: null });
+    expect(put.json<{ version: string }>().version).not.toBe('default');
+    expect(get.json()).toEqual(put.json());
     const etags = await blobEtags(stack.config.blob);
     expect(`"${etags.get(`feature-toggles/${companyId}.json`)}"`).toBe(
-      (put.json as { version: string }).version,
+      put.json<{ version: string }>().version,
     );
   });
 
@@ -65,15 +74,15 @@ describe(FeatureTogglesAdminController.name, () => {
     });
     try {
       const otherUrl = `${other.url}/api/admin/companies/${companyId}/feature-toggles`;
-      expect((await adminFetch(otherUrl)).json).toMatchObject({ version: 'default' });
+      expect((await adminCall(otherUrl)).json()).toMatchObject({ version: 'default' });
 
-      const put = await adminFetch(url, { method: 'PUT', body: SHOW_ALL_TOGGLES });
+      const put = await adminCall(url, { method: 'PUT', json: SHOW_ALL_TOGGLES });
 
       const seen = await waitFor('the PUT on the other replica', async () => {
-        const { json } = await adminFetch(otherUrl);
-        return (json as { version: string }).version !== 'default' && json;
+        const json = (await adminCall(otherUrl)).json<{ version: string }>();
+        return json.version !== 'default' && json;
       });
-      expect(seen).toEqual(put.json);
+      expect(seen).toEqual(put.json());
     } finally {
       await other.close();
     }
@@ -91,20 +100,22 @@ describe(FeatureTogglesAdminController.name, () => {
     try {
       const known = `${down.url}/api/admin/companies/${companyId}/feature-toggles`;
       const never = `${down.url}/api/admin/companies/${companyId + 1000}/feature-toggles`;
-      const saved = await adminFetch(known, { method: 'PUT', body: SHOW_ALL_TOGGLES });
+      const saved = await adminCall(known, { method: 'PUT', json: SHOW_ALL_TOGGLES });
       await azurite.stop();
 
-      const put = await adminFetch(never, { method: 'PUT', body: SHOW_ALL_TOGGLES });
-      const get = await adminFetch(known);
+      const put = await adminCall(never, { method: 'PUT', json: SHOW_ALL_TOGGLES });
+      const get = await adminCall(known);
 
-      expect([put.status, put.json]).toEqual([
+      expect([put.status, put.json()]).toEqual([
         503,
         { message: 'Blob storage unavailable: feature toggles not saved' },
       ]);
-      expect([get.status, get.json]).toEqual([200, saved.json]);
-      expect(await adminFetch(never)).toMatchObject({
-        status: 200,
-        json: { toggles: DEFAULT_FEATURE_TOGGLES, version: 'default' },
+      expect([get.status, get.json()]).toEqual([200, saved.json()]);
+      const unknown = await adminCall(never);
+      expect(unknown.status).toBe(200);
+      expect(unknown.json()).toMatchObject({
+        toggles: DEFAULT_FEATURE_TOGGLES,
+        version: 'default',
       });
     } finally {
       await down.close();
@@ -127,9 +138,9 @@ describe(FeatureTogglesAdminController.name, () => {
     ])('should answer 400 for the company id %s', async (id) => {
       const badUrl = `${stack.url}/api/admin/companies/${id}/feature-toggles`;
 
-      for (const init of [{}, { method: 'PUT', body: SHOW_ALL_TOGGLES }]) {
-        const response = await adminFetch(badUrl, init);
-        expect([response.status, response.json]).toEqual([400, { message: COMPANY_ID_MESSAGE }]);
+      for (const init of [{}, { method: 'PUT', json: SHOW_ALL_TOGGLES }]) {
+        const response = await adminCall(badUrl, init);
+        expect([response.status, response.json()]).toEqual([400, { message: COMPANY_ID_MESSAGE }]);
       }
     });
 
@@ -158,50 +169,64 @@ describe(FeatureTogglesAdminController.name, () => {
       ['an empty object', {}, 'TechDashboard_DisplayBillRate must be a boolean value'],
       ['an array', [SHOW_ALL_TOGGLES], 'TechDashboard_DisplayBillRate must be a boolean value'],
     ])('should answer 400 naming the field for %s', async (_what, body, message) => {
-      const response = await adminFetch(url, { method: 'PUT', body });
+      const response = await adminCall(url, { method: 'PUT', json: body });
 
       expect(response.status).toBe(400);
-      expect((response.json as { message: string }).message).toContain(message);
-      expect((await adminFetch(url)).json).toMatchObject({ version: 'default' });
+      expect(response.json()).toEqual({ message: expect.stringContaining(message) as string });
+      expect((await adminCall(url)).json()).toMatchObject({ version: 'default' });
     });
 
     it.each([
-      ['null', 'null'],
-      ['a string', '"yes"'],
-      ['no body', undefined],
-      ['invalid JSON', '{"TechDashboard_DisplayBillRate":'],
-    ])('should answer 400 with a JSON message for %s', async (_what, body) => {
-      const response = await fetch(url, {
+      ['null', 'null', { message: EVERY_TOGGLE_MISSING }],
+      ['a string', '"yes"', { message: EVERY_TOGGLE_MISSING }],
+      [
+        'no body',
+        undefined,
+        {
+          statusCode: 400,
+          message: "Body cannot be empty when content-type is set to 'application/json'",
+        },
+      ],
+      [
+        'invalid JSON',
+        '{"TechDashboard_DisplayBillRate":',
+        {
+          statusCode: 400,
+          message: "Body is not valid JSON but content-type is set to 'application/json'",
+        },
+      ],
+    ])('should answer 400 with a JSON message for %s', async (_what, body, expected) => {
+      const response = await adminCall(url, {
         method: 'PUT',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json' },
         body,
       });
 
       expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ message: expect.any(String) });
+      expect(response.json()).toEqual(expected);
     });
 
     it('should answer 413 with a JSON message for a body over 16 KB', async () => {
       const body = { ...SHOW_ALL_TOGGLES, padding: 'x'.repeat(17 * 1024) };
 
-      const response = await adminFetch(url, { method: 'PUT', body });
+      const response = await adminCall(url, { method: 'PUT', json: body });
 
       expect(response.status).toBe(413);
-      expect(response.json).toMatchObject({ message: 'Request body is too large' });
+      expect(response.json()).toEqual({ statusCode: 413, message: 'Request body is too large' });
     });
 
-    it.each([null, 'wrong-token-0123456789'])(
+    it.each([undefined, 'wrong-token-0123456789'])(
       'should answer 401 to GET and PUT with the token %s',
       async (token) => {
-        const get = await adminFetch(url, { token });
-        const put = await adminFetch(url, { method: 'PUT', body: SHOW_ALL_TOGGLES, token });
+        const get = await adminCall(url, { token });
+        const put = await adminCall(url, { method: 'PUT', json: SHOW_ALL_TOGGLES, token });
 
         expect(get.status).toBe(401);
         expect(put.status).toBe(401);
-        expect(put.json).toEqual(get.json);
-        const message = token === null ? AuthMessages.missing : AuthMessages.invalid;
-        expect(get.json).toEqual({ message });
-        expect((await adminFetch(url)).json).toMatchObject({ version: 'default' });
+        expect(put.json()).toEqual(get.json());
+        const message = token === undefined ? AuthMessages.missing : AuthMessages.invalid;
+        expect(get.json()).toEqual({ message });
+        expect((await adminCall(url)).json()).toMatchObject({ version: 'default' });
       },
     );
   });

@@ -1,7 +1,8 @@
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
-import { HealthController } from '../src/health/health.controller';
 import { azuriteConnectionString, freePort, startAzurite } from './support/services';
-import { adminFetch, startTestApp, TestApp } from './support/test-app';
+import { postPregen } from './support/admin-api';
+import { request } from './support/http';
+import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
 interface Health {
@@ -9,7 +10,7 @@ interface Health {
   details: Record<string, { status: string } & Record<string, unknown>>;
 }
 
-describe(HealthController.name, () => {
+describe('Health probes: GET /health, /health/live and /health/ready', () => {
   let sim: UpstreamSim;
 
   beforeAll(async () => {
@@ -21,8 +22,8 @@ describe(HealthController.name, () => {
   });
 
   const health = async (url: string) => {
-    const answer = await adminFetch(url, { token: null });
-    return { status: answer.status, body: answer.json as Health };
+    const answer = await request(url);
+    return { status: answer.status, body: answer.json<Health>() };
   };
 
   describe('with every dependency up', () => {
@@ -107,10 +108,7 @@ describe(HealthController.name, () => {
     sim.setLatency(1500, 1500);
     const stack = await startTestApp({ UPSTREAM_BASE_URL: sim.url });
     try {
-      await adminFetch(`${stack.url}/api/admin/pregen`, {
-        method: 'POST',
-        body: { dates: ['2026-06-01'] },
-      });
+      await postPregen(stack.url, ['2026-06-01']);
       await waitFor('the job to call the upstream', () => sim.calls('2026-06-01') === 1);
 
       const closing = stack.close();

@@ -1,14 +1,21 @@
-import { createApp } from '../src/app.factory';
+import { IncomingHttpHeaders } from 'node:http';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
-import { ADMIN_TOKEN, startTestApp, TestApp } from './support/test-app';
+import { request } from './support/http';
+import { scheduleUrl, SCHEDULE_PATH } from './support/schedule-api';
+import { startTestApp, TestApp } from './support/test-app';
+import { AS_ADMIN } from './support/tokens';
 
-const INVALID = '/api/dr-schedule?startDate=2025-12-03&endDate=2025-12-03&serviceCompanyId=x';
 const PORTAL = 'https://portal.example.com';
-const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+/** The answer to a body the JSON parser refuses. */
+const NOT_JSON = {
+  message: "Body is not valid JSON but content-type is set to 'application/json'",
+};
 
-const csp = (headers: Headers) => headers.get('content-security-policy') ?? '';
+/** A schedule request without a token: refused with 401 before any work. */
+const unauthorized = (url: string) => scheduleUrl(url, { date: '2025-12-03', companyId: 'x' });
+const csp = (headers: IncomingHttpHeaders) => headers['content-security-policy'] ?? '';
 
-describe(createApp.name, () => {
+describe('HTTP hardening', () => {
   let sim: UpstreamSim;
   let stack: TestApp | undefined;
 
@@ -33,29 +40,29 @@ describe(createApp.name, () => {
   it('should send security headers and a locked-down CSP with JSON answers', async () => {
     const { url } = await start();
 
-    const answer = await fetch(url + INVALID);
+    const answer = await request(unauthorized(url));
 
     expect(answer.status).toBe(401);
     expect(csp(answer.headers)).toBe("default-src 'none';frame-ancestors 'none'");
-    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
-    expect(answer.headers.get('strict-transport-security')).toBe('max-age=31536000');
-    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    expect(answer.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(answer.headers['strict-transport-security']).toBe('max-age=31536000');
+    expect(answer.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it.each([
     ['/docs', {}],
-    ['/admin/queues', admin],
+    ['/admin/queues', AS_ADMIN],
   ])(
     'should serve %s and every script it loads under a CSP that allows them',
-    async (path, headers) => {
+    async (path, caller) => {
       const { url } = await start();
 
-      const page = await fetch(url + path, { headers });
-      const html = await page.text();
+      const page = await request(url + path, caller);
+      const html = page.text();
 
       expect(page.status).toBe(200);
-      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
       const policy = csp(page.headers);
       expect(policy).toContain("script-src 'self'");
       expect(policy).toContain("style-src 'self' https: 'unsafe-inline'");
@@ -67,7 +74,7 @@ describe(createApp.name, () => {
       expect(scripts.length).toBeGreaterThan(0);
       const base = /<base href="([^"]+)"/.exec(html)?.[1] ?? path;
       for (const src of scripts) {
-        const asset = await fetch(new URL(src, new URL(base, url)), { headers });
+        const asset = await request(new URL(src, new URL(base, url)), caller);
         expect([src, asset.status]).toEqual([src, 200]);
       }
     },
@@ -76,15 +83,16 @@ describe(createApp.name, () => {
   it('should allow no cross-origin browser calls unless CORS_ORIGINS is set', async () => {
     const { url } = await start();
 
-    const answer = await fetch(url + INVALID, { headers: { origin: PORTAL } });
+    const answer = await request(unauthorized(url), { headers: { origin: PORTAL } });
 
-    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    expect(answer.status).toBe(401);
+    expect(answer.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('should allow exactly the origins of CORS_ORIGINS', async () => {
     const { url } = await start({ CORS_ORIGINS: `${PORTAL},http://localhost:8080` });
     const preflight = (origin: string) =>
-      fetch(url + '/api/dr-schedule', {
+      request(url + SCHEDULE_PATH, {
         method: 'OPTIONS',
         headers: {
           origin,
@@ -95,64 +103,75 @@ describe(createApp.name, () => {
 
     const allowed = await preflight(PORTAL);
     const refused = await preflight('https://evil.example.com');
-    const get = await fetch(url + INVALID, { headers: { origin: PORTAL } });
+    const get = await request(unauthorized(url), { headers: { origin: PORTAL } });
 
-    expect(allowed.headers.get('access-control-allow-origin')).toBe(PORTAL);
-    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
-    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
-    expect(get.headers.get('access-control-allow-origin')).toBe(PORTAL);
-    expect(get.headers.get('access-control-expose-headers')).toMatch(/X-Cache/);
-    expect(get.headers.get('vary')).toMatch(/Origin/);
+    expect(allowed.headers['access-control-allow-origin']).toBe(PORTAL);
+    expect(allowed.headers['access-control-allow-headers']).toMatch(/Authorization/);
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    expect(get.headers['access-control-allow-origin']).toBe(PORTAL);
+    expect(get.headers['access-control-expose-headers']).toMatch(/X-Cache/);
+    expect(get.headers.vary).toMatch(/Origin/);
   });
 
   it('should vary a schedule answer on Origin as well as its own headers when CORS is on', async () => {
     const { url } = await start({ CORS_ORIGINS: PORTAL });
     const date = new Date().toISOString().slice(0, 10);
-    const path = `/api/dr-schedule?startDate=${date}&endDate=${date}&serviceCompanyId=${sim.companyIds()[0]}`;
 
-    const answer = await fetch(url + path, { headers: { ...admin, origin: PORTAL } });
+    const answer = await request(scheduleUrl(url, { date, companyId: sim.companyIds()[0] }), {
+      ...AS_ADMIN,
+      headers: { origin: PORTAL },
+    });
 
     expect(answer.status).toBe(200);
-    expect(answer.headers.get('access-control-allow-origin')).toBe(PORTAL);
-    expect(answer.headers.get('vary')).toBe('Origin, Accept-Encoding, Authorization');
+    expect(answer.headers['access-control-allow-origin']).toBe(PORTAL);
+    expect(answer.headers.vary).toBe('Origin, Accept-Encoding, Authorization');
   });
 
   it.each([
-    ['a body over 64 KB', JSON.stringify({ dates: ['2025-12-03'], pad: 'x'.repeat(70_000) }), 413],
-    ['malformed JSON', '{"dates":["2025-12-03"', 400],
-    ['a JSON prototype-poisoning body', '{"__proto__":{"dates":["2025-12-03"]}}', 400],
-  ])('should answer %s with its status and a JSON message', async (_what, body, status) => {
-    const { url } = await start();
+    [
+      'a body over 64 KB',
+      JSON.stringify({ dates: ['2025-12-03'], pad: 'x'.repeat(70_000) }),
+      413,
+      { message: 'Request body is too large' },
+    ],
+    ['malformed JSON', '{"dates":["2025-12-03"', 400, NOT_JSON],
+    ['a JSON prototype-poisoning body', '{"__proto__":{"dates":["2025-12-03"]}}', 400, NOT_JSON],
+  ])(
+    'should answer %s with its status and a JSON message',
+    async (_what, body, status, expected) => {
+      const { url } = await start();
 
-    const answer = await fetch(`${url}/api/admin/pregen`, {
-      method: 'POST',
-      headers: { ...admin, 'content-type': 'application/json' },
-      body,
-    });
+      const answer = await request(`${url}/api/admin/pregen`, {
+        ...AS_ADMIN,
+        method: 'POST',
+        body,
+      });
 
-    expect(answer.status).toBe(status);
-    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await answer.json()).toEqual(expect.objectContaining({ message: expect.any(String) }));
-  });
+      expect(answer.status).toBe(status);
+      expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(answer.json()).toEqual(expected);
+    },
+  );
 
   it('should answer a 100 KB query string with a 431 in the one error shape', async () => {
     const { url } = await start();
 
-    const answer = await fetch(`${url}${INVALID}${'1'.repeat(100_000)}`);
+    const answer = await request(`${unauthorized(url)}${'1'.repeat(100_000)}`);
 
     expect(answer.status).toBe(431);
-    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await answer.json()).toEqual({ message: 'Request headers are too large' });
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(answer.json()).toEqual({ message: 'Request headers are too large' });
   });
 
   it.each([
     ['1', [401, 401, 429, 401]],
     ['false', [401, 401, 429, 429]],
   ])(
-    'with TRUST_PROXY=%s should count clients by X-Forwarded-For accordingly',
+    'should count clients by X-Forwarded-For only as TRUST_PROXY=%s says',
     async (trustProxy, expected) => {
       const { url } = await start({ TRUST_PROXY: trustProxy, RATE_LIMIT_PER_MINUTE: '2' });
-      const from = (ip: string) => fetch(url + INVALID, { headers: { 'x-forwarded-for': ip } });
+      const from = (ip: string) =>
+        request(unauthorized(url), { headers: { 'x-forwarded-for': ip } });
 
       const statuses = [];
       for (const ip of ['203.0.113.1', '203.0.113.1', '203.0.113.1', '203.0.113.2']) {

@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { RunningPrometheus, startPrometheus } from './support/services';
-import { getBytes, startTestApp, TestApp } from './support/test-app';
-import { ADMIN_HEADERS } from './support/tokens';
+import { ScheduleRefreshService } from '../src/refresh/schedule-refresh.service';
+import { request } from './support/http';
+import { getSchedule } from './support/schedule-api';
+import { startTestApp, TestApp } from './support/test-app';
+import { AS_ADMIN } from './support/tokens';
 import { waitFor } from './support/wait';
 
 const ROOT = join(__dirname, '..');
@@ -93,34 +96,26 @@ describe('Observability', () => {
   let sim: UpstreamSim;
   let stack: TestApp;
   let prometheus: RunningPrometheus | undefined;
-  const driven = { hit: 0, miss: 0 };
-
-  const scheduleUrl = (companyId: number): string =>
-    `${stack.url}/api/dr-schedule?startDate=${DATE}&endDate=${DATE}&serviceCompanyId=${companyId}`;
-
-  /** One schedule request, counted by how it says it was answered. */
-  const request = async (url: string): Promise<'HIT' | 'MISS'> => {
-    const response = await getBytes(url, ADMIN_HEADERS);
-    expect(response.status).toBe(200);
-    const cache = response.headers.get('x-cache');
-    expect(cache === 'HIT' || cache === 'MISS').toBe(true);
-    driven[cache === 'HIT' ? 'hit' : 'miss'] += 1;
-    return cache as 'HIT' | 'MISS';
-  };
-
-  const scrape = async (): Promise<string> =>
-    (await getBytes(`${stack.url}/metrics`)).body.toString();
+  /** Status and X-Cache of each schedule request of the scripted traffic. */
+  const driven: [number, unknown][] = [];
 
   beforeAll(async () => {
     sim = await createUpstreamSim({ companies: 4, latencyMs: { min: 5, max: 10 } });
     stack = await startTestApp({ UPSTREAM_BASE_URL: sim.url });
 
-    // A scripted mix: one miss, polled until it is stored, then a known number of hits.
-    const url = scheduleUrl(sim.companyIds()[0]);
-    expect(await request(url)).toBe('MISS');
-    await waitFor('the miss to be stored', async () => (await request(url)) === 'HIT');
+    // Scripted traffic for the metrics below: one miss, stored, then a known number of hits.
+    const drive = async () => {
+      const answer = await getSchedule(
+        stack.url,
+        { date: DATE, companyId: sim.companyIds()[0] },
+        AS_ADMIN,
+      );
+      driven.push([answer.status, answer.headers['x-cache']]);
+    };
+    await drive();
+    await stack.app.get(ScheduleRefreshService).drain();
     for (let i = 0; i < HITS_AFTER_STORE; i += 1) {
-      expect(await request(url)).toBe('HIT');
+      await drive();
     }
   });
 
@@ -129,6 +124,8 @@ describe('Observability', () => {
     await stack?.close();
     await sim?.close();
   });
+
+  const scrape = async (): Promise<string> => (await request(`${stack.url}/metrics`)).text();
 
   it('should have valid alert rules that pass their promtool unit tests', () => {
     expectSuccess(promtool(['check', 'rules', ALERTS]));
@@ -178,18 +175,17 @@ describe('Observability', () => {
     const query = async (
       expr: string,
     ): Promise<{ metric: Record<string, string>; value: [number, string] }[]> => {
-      const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-      const body = (await response.json()) as {
+      const answer = await request(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      const body = answer.json<{
         status: string;
         data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-      };
+      }>();
       expect(body.status).toBe('success');
       return body.data.result;
     };
 
-    expect(driven.miss).toBe(1);
-    expect(driven.hit).toBeGreaterThanOrEqual(HITS_AFTER_STORE + 1);
-    const expected = driven.hit / (driven.hit + driven.miss);
+    expect(driven).toEqual([[200, 'MISS'], ...Array(HITS_AFTER_STORE).fill([200, 'HIT'])]);
+    const expected = HITS_AFTER_STORE / (HITS_AFTER_STORE + 1);
     const ratioExpr =
       'sum(schedule_cache_requests_total{result="hit"})' +
       ' / sum(schedule_cache_requests_total{result=~"hit|miss"})';
@@ -204,9 +200,9 @@ describe('Observability', () => {
     expect(up.map(({ metric, value }) => [metric.instance, value[1]])).toEqual([[target, '1']]);
 
     // Prometheus itself loaded every rule of alerts.yml.
-    const rules = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
+    const rules = (await request(`${promUrl}/api/v1/rules`)).json<{
       data: { groups: { name: string; rules: { name: string }[] }[] };
-    };
+    }>();
     expect(rules.data.groups.map((group) => [group.name, group.rules.length])).toEqual([
       ['schedule-cache', alertExpressions().length],
     ]);

@@ -1,12 +1,13 @@
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
-import { PregenProcessor } from '../src/pregen/pregen.processor';
 import { ServiceProcess, serviceEnv, startServiceProcess } from './support/service-process';
 import { waitFor } from './support/wait';
-import { AdminJob, adminFetch, blobEtags, startTestApp } from './support/test-app';
+import { EnqueuedCycle, listJobs, postPregen } from './support/admin-api';
+import { blobNames, startTestApp } from './support/test-app';
+import { refreshedBlobNames } from './support/sim-schedules';
 
 const DATE = '2026-05-04';
 
-describe(PregenProcessor.name, () => {
+describe('Pre-generation jobs when their process stops', () => {
   let sim: UpstreamSim;
   let env: Record<string, string>;
   let service: ServiceProcess | undefined;
@@ -35,12 +36,9 @@ describe(PregenProcessor.name, () => {
 
   const startJobAndWaitForUpstreamCall = async (): Promise<string> => {
     service = await startServiceProcess(env);
-    const trigger = await adminFetch(`${service.url}/api/admin/pregen`, {
-      method: 'POST',
-      body: { dates: [DATE] },
-    });
+    const trigger = await postPregen(service.url, [DATE]);
     await waitFor('the job to call the upstream', () => sim.calls(DATE) === 1);
-    return (trigger.json as { jobs: { id: string }[] }).jobs[0].id;
+    return trigger.json<EnqueuedCycle>().jobs[0].id;
   };
 
   it('should finish the running job on SIGTERM, then exit 0', async () => {
@@ -52,7 +50,7 @@ describe(PregenProcessor.name, () => {
     expect(code).toBe(0);
     expect(service!.output()).toContain('"msg":"refresh job finished"');
     expect(service!.output()).toContain(`"jobId":"${jobId}"`);
-    expect([...(await blobEtags(blobConfig(env))).keys()]).toContain(`manifests/${DATE}.json`);
+    expect(await blobNames(blobConfig(env))).toEqual(refreshedBlobNames(sim, DATE));
     expect(sim.calls(DATE)).toBe(1);
   });
 
@@ -65,7 +63,12 @@ describe(PregenProcessor.name, () => {
     const code = await service!.exited;
 
     expect(code).toBe(0);
-    expect(service!.output()).toContain('"msg":"SIGTERM received: already draining"');
+    // Sent together, the two may arrive in either order: one drains, the other is told it is.
+    const signals = logMessages(service!.output()).filter((msg) => /^SIG\w+ received: /.test(msg));
+    expect([
+      ['SIGINT received: draining', 'SIGTERM received: already draining'],
+      ['SIGTERM received: draining', 'SIGINT received: already draining'],
+    ]).toContainEqual(signals);
     expect(service!.output()).not.toContain('Shutting down with jobs still running');
     expect(service!.output()).toContain(`"jobId":"${jobId}"`);
     expect(sim.calls(DATE)).toBe(1);
@@ -79,19 +82,12 @@ describe(PregenProcessor.name, () => {
     const rescuer = await startTestApp({ ...env, LOG_LEVEL: 'silent' });
     try {
       const done = await waitFor('the stalled job to complete elsewhere', async () => {
-        const list = (await adminFetch(`${rescuer.url}/api/admin/jobs?state=completed`))
-          .json as AdminJob[];
-        return list.find((job) => job.id === jobId);
+        return (await listJobs(rescuer.url, 'completed')).find((job) => job.id === jobId);
       });
 
       expect(done.result?.failed).toBe(0);
       expect(sim.calls(DATE)).toBe(2);
-      const stored = await blobEtags(rescuer.config.blob);
-      for (const companyId of sim.companyIds()) {
-        if (sim.jobsFor(DATE, companyId).length > 0) {
-          expect(stored.has(`${companyId}/${DATE}/schedule.json`)).toBe(true);
-        }
-      }
+      expect(await blobNames(rescuer.config.blob)).toEqual(refreshedBlobNames(sim, DATE));
     } finally {
       await rescuer.close();
     }
@@ -103,4 +99,12 @@ function blobConfig(env: Record<string, string>) {
     connectionString: env.AZURE_STORAGE_CONNECTION_STRING,
     container: env.BLOB_CONTAINER,
   };
+}
+
+/** The `msg` of every JSON log line of a service's output. */
+function logMessages(output: string): string[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => (JSON.parse(line) as { msg: string }).msg);
 }

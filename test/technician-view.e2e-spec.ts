@@ -1,12 +1,12 @@
 import { ScheduleRefreshService } from '../src/refresh/schedule-refresh.service';
-import { ScheduleViews } from '../src/schedule/schedule-views.service';
-import { createUpstreamSim, SimJob, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
+import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { SHOW_ALL_TOGGLES } from './support/feature-toggles';
-import { adminFetch, getBytes, startTestApp, TestApp } from './support/test-app';
-import { bearer, testToken } from './support/tokens';
+import { request } from './support/http';
+import { getSchedule, ScheduleEnvelope } from './support/schedule-api';
+import { startTestApp, TestApp } from './support/test-app';
+import { AS_ADMIN, testToken } from './support/tokens';
 
 const DATE = '2026-02-10';
-const path = `/api/dr-schedule?startDate=${DATE}&endDate=${DATE}`;
 
 type Job = Record<string, unknown> & {
   EmployeeSchedules?: { EmployeeInformationId: number | null }[] | null;
@@ -33,13 +33,13 @@ function visible(job: Job, showAll: boolean): Job {
   return kept;
 }
 
-describe(ScheduleViews.name, () => {
+describe('GET /api/dr-schedule as a technician', () => {
   let sim: UpstreamSim;
   let stack: TestApp;
   let company: number;
   let employee: number;
-  let technician: Record<string, string>;
-  let office: Record<string, string>;
+  let technician: string;
+  let office: string;
 
   beforeAll(async () => {
     sim = await createUpstreamSim({ companies: 6, latencyMs: { min: 5, max: 10 } });
@@ -48,14 +48,12 @@ describe(ScheduleViews.name, () => {
     employee = jobs[0].EmployeeSchedules!.find(
       (s) => s.EmployeeInformationId !== null,
     )!.EmployeeInformationId!;
-    technician = bearer(
-      await testToken({
-        role: 'technician',
-        serviceCompanyId: company,
-        employeeInformationId: employee,
-      }),
-    );
-    office = bearer(await testToken({ role: 'office', serviceCompanyId: company }));
+    technician = await testToken({
+      role: 'technician',
+      serviceCompanyId: company,
+      employeeInformationId: employee,
+    });
+    office = await testToken({ role: 'office', serviceCompanyId: company });
     stack = await startTestApp({ UPSTREAM_BASE_URL: sim.url });
   });
 
@@ -64,49 +62,50 @@ describe(ScheduleViews.name, () => {
     await sim.close();
   });
 
+  /** The company's schedule of DATE, as the caller `token` sees it. */
+  const get = (token: string, headers: Record<string, string> = {}) =>
+    getSchedule(stack.url, { date: DATE }, { token, headers });
   const assigned = () =>
     (sim.jobsFor(DATE, company) as Job[]).filter((job) =>
       (job.EmployeeSchedules ?? []).some((s) => s.EmployeeInformationId === employee),
     );
 
   it('should show a technician only its jobs, without office notes, door codes, money or contacts', async () => {
-    const full = await getBytes(stack.url + path, office);
+    const full = await get(office);
     await stack.app.get(ScheduleRefreshService).drain();
-    const mine = await getBytes(stack.url + path, technician);
-    const again = await getBytes(stack.url + path, technician);
+    const mine = await get(technician);
+    const again = await get(technician);
 
-    const all = JSON.parse(full.body.toString()) as { Result: Job[] };
-    const seen = JSON.parse(mine.body.toString()) as { Result: Job[]; Message: string };
+    const all = full.json<ScheduleEnvelope<Job>>();
+    const seen = mine.json<ScheduleEnvelope<Job>>();
     expect(assigned().length).toBeGreaterThan(0);
     expect(assigned().length).toBeLessThan(all.Result.length);
     expect(all.Result.some((job) => 'InternalMemo' in job)).toBe(true);
     expect(seen.Result).toEqual(assigned().map((job) => visible(job, false)));
     expect(seen.Message).toBe(`Successfully retrieved ${assigned().length} jobs`);
-    expect(mine.body.toString()).not.toMatch(/InternalMemo|AccessInformation|"BillRate"/);
-    expect(mine.headers.get('etag')).not.toBe(full.headers.get('etag'));
-    expect(again.headers.get('x-cache')).toBe('HIT');
+    expect(mine.text()).not.toMatch(/InternalMemo|AccessInformation|"BillRate"/);
+    expect(mine.headers.etag).not.toBe(full.headers.etag);
+    expect(again.headers['x-cache']).toBe('HIT');
     expect(again.body.equals(mine.body)).toBe(true);
   });
 
   it("should apply the company's toggles as soon as an admin changes them", async () => {
-    const before = await getBytes(stack.url + path, technician);
-    const put = await adminFetch(`${stack.url}/api/admin/companies/${company}/feature-toggles`, {
+    const before = await get(technician);
+    const put = await request(`${stack.url}/api/admin/companies/${company}/feature-toggles`, {
+      ...AS_ADMIN,
       method: 'PUT',
-      body: SHOW_ALL_TOGGLES,
+      json: SHOW_ALL_TOGGLES,
     });
-    const after = await getBytes(stack.url + path, technician);
-    const notModified = await getBytes(stack.url + path, {
-      ...technician,
-      'if-none-match': after.headers.get('etag')!,
-    });
+    const after = await get(technician);
+    const notModified = await get(technician, { 'if-none-match': String(after.headers.etag) });
 
     expect(put.status).toBe(200);
-    expect((JSON.parse(after.body.toString()) as { Result: SimJob[] }).Result).toEqual(
+    expect(after.json<ScheduleEnvelope<Job>>().Result).toEqual(
       assigned().map((job) => visible(job, true)),
     );
-    expect(after.body.toString()).toContain('"BillRate"');
-    expect(after.body.toString()).not.toMatch(/InternalMemo|AccessInformation/);
-    expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
+    expect(after.text()).toContain('"BillRate"');
+    expect(after.text()).not.toMatch(/InternalMemo|AccessInformation/);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
     expect(notModified.status).toBe(304);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
-import { rawGet } from '../../test/support/raw-get';
+import { request } from '../../test/support/http';
 import { ROUNDS } from '../support/config';
 import { type Context } from '../support/context';
 import { type HotService } from '../support/hot-service';
@@ -37,7 +37,7 @@ async function encodingRows(
 ): Promise<Row[]> {
   const scenario = `4. Accept-Encoding: ${encoding} vs bare`;
   const headers = { ...AUTH, 'accept-encoding': encoding };
-  const [first, second] = [await rawGet(url, headers), await rawGet(url, headers)];
+  const [first, second] = [await request(url, { headers }), await request(url, { headers })];
   const got = header(first, 'content-encoding');
   const decoded =
     got === 'br'

@@ -2,7 +2,7 @@
  * Scenario 9: hits paced while the same replica refreshes another date every REFRESH_EVERY_MS
  * (one miss each: fetch, split, store), against the same paced hits with nothing else running.
  */
-import { rawGet } from '../../test/support/raw-get';
+import { request } from '../../test/support/http';
 import { ROUNDS } from '../support/config';
 import { type Context } from '../support/context';
 import { type HotService } from '../support/hot-service';
@@ -42,7 +42,7 @@ export async function hitsWhileRefreshing(
     const refreshing = (async () => {
       for (let date = dates.shift(); running && date; date = dates.shift()) {
         const next = sleep(REFRESH_EVERY_MS);
-        const answer = await rawGet(scheduleUrl(service.url, date, companyId), AUTH);
+        const answer = await request(scheduleUrl(service.url, date, companyId), { headers: AUTH });
         if (answer.status === 200 && header(answer, 'x-cache') === 'MISS') {
           refreshes += 1;
         } else {

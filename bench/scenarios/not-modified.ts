@@ -1,5 +1,5 @@
 /** Scenario 3: If-None-Match with the hit's ETag (a 304, no body) against the 200 hit. */
-import { rawGet } from '../../test/support/raw-get';
+import { request } from '../../test/support/http';
 import { ROUNDS } from '../support/config';
 import { type Context } from '../support/context';
 import { type HotService } from '../support/hot-service';
@@ -23,7 +23,7 @@ export async function notModified(ctx: Context, { service, url, doc }: HotServic
     ];
   }
   const headers = { ...AUTH, 'if-none-match': doc.etag };
-  const check = await rawGet(url, headers);
+  const check = await request(url, { headers });
   ctx.report.detail(
     `304 check: HTTP ${check.status}, ${check.body.length} body bytes, ` +
       `content-length ${header(check, 'content-length') ?? '(none)'}`,

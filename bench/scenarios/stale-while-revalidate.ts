@@ -3,7 +3,7 @@
  * against hits on the same document from a third replica for which it is fresh; alternating.
  * Every probed answer must be STALE, with one upstream call.
  */
-import { rawGet } from '../../test/support/raw-get';
+import { request } from '../../test/support/http';
 import { ROUNDS } from '../support/config';
 import { type Context } from '../support/context';
 import { withStarted } from '../support/processes';
@@ -36,7 +36,7 @@ export function staleWhileRevalidate(ctx: Context): Promise<Row[]> {
 async function loadDocument(ctx: Context, service: Service): Promise<void> {
   const { companyId, date } = ctx.simDoc;
   const url = scheduleUrl(service.url, date, companyId);
-  const miss = await rawGet(url, AUTH);
+  const miss = await request(url, { headers: AUTH });
   if (miss.status !== 200) {
     throw new Error(`first GET: HTTP ${miss.status} ${miss.body.toString().slice(0, 300)}`);
   }

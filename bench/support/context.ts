@@ -9,7 +9,7 @@ import { type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type RawAnswer } from '../../test/support/raw-get';
+import { type RawAnswer } from '../../test/support/http';
 import { ROUNDS, type Config } from './config';
 import { type SeededDocument, type SimDocument } from './documents';
 import { load, measure, measurePaced, type Measured } from './load';

@@ -2,7 +2,7 @@
  * The service of the hot scenarios (1-4, 9): the hot document seeded into its container, the
  * default cache, served as a hit and warmed up before the first measured run.
  */
-import { type RawAnswer } from '../../test/support/raw-get';
+import { type RawAnswer } from '../../test/support/http';
 import { type Context } from './context';
 import { seedDocument, type HotDocument } from './documents';
 import { load } from './load';

@@ -1,5 +1,5 @@
 /** Requests to the service's schedule endpoint and reading its answers. */
-import { rawGet, type RawAnswer } from '../../test/support/raw-get';
+import { request, type RawAnswer } from '../../test/support/http';
 import { sleep } from './processes';
 import { AUTH } from './servers';
 
@@ -30,7 +30,7 @@ export function cacheHeaders(answer: RawAnswer): string {
 export async function waitForHit(url: string): Promise<RawAnswer> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const answer = await rawGet(url, AUTH);
+    const answer = await request(url, { headers: AUTH });
     if (answer.status === 200 && header(answer, 'x-cache') !== 'MISS') {
       return answer;
     }
@@ -56,7 +56,7 @@ export class CacheProbe {
   private async loop(urls: string[]): Promise<void> {
     for (let i = 0; !this.stopped; i++) {
       try {
-        const answer = await rawGet(urls[i % urls.length], AUTH);
+        const answer = await request(urls[i % urls.length], { headers: AUTH });
         const key = `${answer.status} ${header(answer, 'x-cache') ?? '(no X-Cache)'}`;
         this.seen.set(key, (this.seen.get(key) ?? 0) + 1);
       } catch (error) {

@@ -91,7 +91,11 @@ describe(ScheduleRefreshService.name, () => {
 
     await service.drain();
 
-    expect(storage.text('manifests/2025-12-03.json')).toBeDefined();
+    expect([...storage.blobs.keys()].sort()).toEqual([
+      '137/2025-12-03/schedule.json',
+      '59/2025-12-03/schedule.json',
+      'manifests/2025-12-03.json',
+    ]);
   });
 
   it('should not rewrite unchanged documents when asked to skip them', async () => {

@@ -21,16 +21,17 @@ describe(DocumentCache.name, () => {
 
   it('should evict the least recently used documents to stay within its byte bound', () => {
     const cache = new DocumentCache(50 * KB);
-    for (let company = 1; company <= 4; company++) {
-      cache.set(DocumentCache.key('2026-11-23', company), bytes(10 * KB), source, 0);
-    }
+    const [first] = [1, 2, 3, 4].map((company) =>
+      cache.set(DocumentCache.key('2026-11-23', company), bytes(10 * KB), source, 0),
+    );
     cache.get(DocumentCache.key('2026-11-23', 1));
-    cache.set(DocumentCache.key('2026-11-23', 6), bytes(10 * KB), source, 0);
+    const added = cache.set(DocumentCache.key('2026-11-23', 6), bytes(10 * KB), source, 0);
 
     expect(cache.size.bytes).toBeLessThanOrEqual(50 * KB);
-    expect(cache.get(DocumentCache.key('2026-11-23', 1))).toBeDefined();
+    expect(cache.size.entries).toBe(4);
+    expect(cache.get(DocumentCache.key('2026-11-23', 1))).toBe(first);
     expect(cache.get(DocumentCache.key('2026-11-23', 2))).toBeUndefined();
-    expect(cache.get(DocumentCache.key('2026-11-23', 6))).toBeDefined();
+    expect(cache.get(DocumentCache.key('2026-11-23', 6))).toBe(added);
   });
 
   it('should hold 5,000 documents worth 50 times its bound without growing past it', () => {
@@ -90,7 +91,7 @@ describe(DocumentCache.name, () => {
   it("should drop a date's documents and refuse fills that started before the drop", () => {
     const cache = new DocumentCache(1_000 * KB);
     cache.set(DocumentCache.key('2026-11-23', 1), bytes(10), source, 0);
-    cache.set(DocumentCache.key('2026-11-24', 1), bytes(10), source, 0);
+    const otherDay = cache.set(DocumentCache.key('2026-11-24', 1), bytes(10), source, 0);
     const generation = cache.generation;
 
     cache.invalidateDate('2026-11-23');
@@ -98,7 +99,7 @@ describe(DocumentCache.name, () => {
 
     expect(cache.get(DocumentCache.key('2026-11-23', 1))).toBeUndefined();
     expect(cache.get(DocumentCache.key('2026-11-23', 2))).toBeUndefined();
-    expect(cache.get(DocumentCache.key('2026-11-24', 1))).toBeDefined();
+    expect(cache.get(DocumentCache.key('2026-11-24', 1))).toBe(otherDay);
     expect(cache.size.entries).toBe(1);
   });
 });

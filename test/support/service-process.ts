@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { request } from './http';
 import { freePort } from './services';
 import { ADMIN_TOKEN, NO_RATE_LIMITS, TEST_JWT_SECRET, uniqueContainer } from './test-app';
 import { waitFor } from './wait';
@@ -57,7 +58,7 @@ export async function startServiceProcess(
       throw new Error(`service exited with ${child.exitCode}: ${output}`);
     }
     try {
-      return (await fetch(`${url}/health/live`)).ok;
+      return (await request(`${url}/health/live`)).status === 200;
     } catch {
       return false;
     }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from './http';
 
 const ROOT = join(__dirname, '..', '..');
 const AZURITE_KEY =
@@ -163,7 +164,7 @@ export async function startPrometheus(configYaml: string): Promise<RunningPromet
 
 async function isReady(url: string): Promise<boolean> {
   try {
-    return (await fetch(url)).ok;
+    return (await request(url)).status === 200;
   } catch {
     return false;
   }

@@ -3,8 +3,6 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { JobView } from '../../src/pregen/pregen-jobs.service';
-import { DateRefreshResult } from '../../src/domain/refresh-result';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;
@@ -51,6 +49,19 @@ export async function startTestApp(env: Record<string, string>): Promise<TestApp
   };
 }
 
+/** Runs `use` against an app started with `env` (see startTestApp), closing it however it ends. */
+export async function withTestApp<T>(
+  env: Record<string, string>,
+  use: (stack: TestApp) => Promise<T>,
+): Promise<T> {
+  const stack = await startTestApp(env);
+  try {
+    return await use(stack);
+  } finally {
+    await stack.close();
+  }
+}
+
 function requireEnv(name: string): string {
   const value = process.env[name];
   if (!value) {
@@ -59,23 +70,14 @@ function requireEnv(name: string): string {
   return value;
 }
 
-export async function getBytes(
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; body: Buffer }> {
-  const response = await fetch(url, { headers });
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: Buffer.from(await response.arrayBuffer()),
-  };
+/** A blob container of the suite's Azurite: `TestApp.config.blob`, for one. */
+export interface BlobContainer {
+  readonly connectionString: string;
+  readonly container: string;
 }
 
 /** Every blob of a container with its ETag. */
-export async function blobEtags(blob: {
-  connectionString: string;
-  container: string;
-}): Promise<Map<string, string>> {
+export async function blobEtags(blob: BlobContainer): Promise<Map<string, string>> {
   const container = BlobServiceClient.fromConnectionString(
     blob.connectionString,
   ).getContainerClient(blob.container);
@@ -86,28 +88,7 @@ export async function blobEtags(blob: {
   return etags;
 }
 
-export async function adminFetch(
-  url: string,
-  init: { method?: string; body?: unknown; token?: string | null } = {},
-): Promise<{ status: number; headers: Headers; json: unknown }> {
-  const token = init.token === undefined ? ADMIN_TOKEN : init.token;
-  const response = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: {
-      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await response.text();
-  let json: unknown = text;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, headers: response.headers, json };
+/** The names of every blob of a container, sorted. */
+export async function blobNames(blob: BlobContainer): Promise<string[]> {
+  return [...(await blobEtags(blob)).keys()].sort();
 }
-
-/** A job as the admin API lists it, with a refresh job's result typed. */
-export type AdminJob = Omit<JobView, 'result'> & { result: DateRefreshResult | null };

@@ -6,8 +6,8 @@ export function bearer(token: string): { authorization: string } {
   return { authorization: `Bearer ${token}` };
 }
 
-/** The static ADMIN_API_TOKEN every test app is configured with. */
-export const ADMIN_HEADERS = bearer(ADMIN_TOKEN);
+/** Request options (test/support/http.ts) of a caller with the static ADMIN_API_TOKEN. */
+export const AS_ADMIN = { token: ADMIN_TOKEN };
 
 /** A user token signed with the test apps' AUTH_JWT_SECRET (or the given secret). */
 export function testToken(
