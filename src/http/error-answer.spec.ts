@@ -1,4 +1,8 @@
-import { BadRequestException, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ScheduleQueryError } from '../domain/schedule-key';
 import { UpstreamError } from '../upstream/upstream.errors';
 import { errorAnswer } from './error-answer';
@@ -28,5 +32,14 @@ describe(errorAnswer.name, () => {
     ['anything else', new TypeError('x is undefined'), 500, 'Internal server error'],
   ])('should answer %s with its status and only a message', (_what, error, status, message) => {
     expect(errorAnswer(error)).toEqual({ status, body: { message } });
+  });
+
+  it("should keep a failing health check's report, which probes and operators read", () => {
+    const report = { status: 'error', info: {}, error: { blob: { status: 'down' } }, details: {} };
+
+    expect(errorAnswer(new ServiceUnavailableException(report))).toEqual({
+      status: 503,
+      body: report,
+    });
   });
 });

@@ -6,16 +6,17 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
+import { HealthCheckResult } from '@nestjs/terminus';
 import { FastifyReply } from 'fastify';
 import { Duplex } from 'node:stream';
 import { ScheduleQueryError } from '../domain/schedule-key';
 import { UpstreamError } from '../upstream/upstream.errors';
 import { upstreamFailureAnswer } from '../upstream/upstream-failure';
 
-/** The one error body of the API: `{"message": "..."}`, with its status. */
+/** The one error body of the API, `{"message": "..."}`, or a failing health check's report. */
 export interface ErrorAnswer {
   readonly status: number;
-  readonly body: { readonly message: string };
+  readonly body: { readonly message: string } | HealthCheckResult;
 }
 
 const logger = new Logger('Errors');
@@ -29,7 +30,12 @@ export function errorAnswer(error: unknown): ErrorAnswer {
     return upstreamFailureAnswer(error, logger);
   }
   if (error instanceof HttpException) {
-    return { status: error.getStatus(), body: { message: messageOf(error.getResponse()) } };
+    const response = error.getResponse();
+    // Probes and operators read terminus's report of what is down, in its documented format.
+    if (isHealthCheckResult(response)) {
+      return { status: error.getStatus(), body: response };
+    }
+    return { status: error.getStatus(), body: { message: messageOf(response) } };
   }
   // Fastify's own errors (413, 415, malformed JSON, 431) carry a client status.
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
@@ -38,6 +44,10 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   }
   logger.error(error instanceof Error ? error : String(error));
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { message: 'Internal server error' } };
+}
+
+function isHealthCheckResult(response: string | object): response is HealthCheckResult {
+  return typeof response === 'object' && 'status' in response && 'details' in response;
 }
 
 function messageOf(response: string | object): string {
