@@ -255,21 +255,25 @@ describe('Pre-generation admin API', () => {
   });
 
   describe('admin credential', () => {
+    const api = [AuthMessages.missing, AuthMessages.invalid];
+    // A browser asks for the password of the queue UI's Basic challenge: the message says so.
+    const queueUi = [AuthMessages.queueUiLogin, AuthMessages.queueUiLogin];
+
     it.each([
-      ['GET', '/api/admin/jobs'],
-      ['POST', '/api/admin/pregen'],
-      ['POST', '/api/admin/jobs/x/retry'],
-      ['GET', '/api/dr-schedule/users'],
-      ['GET', '/admin/queues'],
-      ['GET', '/admin/queues/api/queues'],
-    ])('should refuse %s %s without the admin credential', async (method, path) => {
+      ['GET', '/api/admin/jobs', api],
+      ['POST', '/api/admin/pregen', api],
+      ['POST', '/api/admin/jobs/x/retry', api],
+      ['GET', '/api/dr-schedule/users', api],
+      ['GET', '/admin/queues', queueUi],
+      ['GET', '/admin/queues/api/queues', queueUi],
+    ])('should refuse %s %s without the admin credential', async (method, path, messages) => {
       const url = stack.url + path;
 
       const missing = await request(url, { method });
       const wrong = await request(url, { method, token: 'wrong-token-wrong-token' });
 
-      expect([missing.status, missing.json()]).toEqual([401, { message: AuthMessages.missing }]);
-      expect([wrong.status, wrong.json()]).toEqual([401, { message: AuthMessages.invalid }]);
+      expect([missing.status, missing.json()]).toEqual([401, { message: messages[0] }]);
+      expect([wrong.status, wrong.json()]).toEqual([401, { message: messages[1] }]);
     });
 
     it('should serve the queue UI to a browser with the admin password', async () => {
