@@ -22,6 +22,13 @@ const HOSTILE_QUERIES: [Record<string, unknown>, string][] = [
   [onBoth('2025-1-01'), QueryMessages.dateFormat],
   [onBoth('99999-01-01'), QueryMessages.dateFormat],
   [onBoth('0000-01-01'), QueryMessages.dateFormat],
+  [onBoth('0099-12-31'), QueryMessages.dateFormat],
+  [onBoth('1900-02-29'), QueryMessages.dateFormat],
+  [onBoth('2025-04-31'), QueryMessages.dateFormat],
+  [onBoth('2025-00-10'), QueryMessages.dateFormat],
+  [onBoth('2025-12-00'), QueryMessages.dateFormat],
+  [onBoth('2025/12/03'), QueryMessages.dateFormat],
+  [onBoth('+025-12-03'), QueryMessages.dateFormat],
   [onBoth('2025-12-03T00:00:00Z'), QueryMessages.dateFormat],
   [onBoth('٢٠٢٥-١٢-٠٣'), QueryMessages.dateFormat],
   [onBoth('../../2025-12-03'), QueryMessages.dateFormat],
@@ -62,6 +69,13 @@ describe('Legacy schedule query validation', () => {
   it('should accept a single day and a positive integer company', () => {
     expect(parseScheduleQuery(valid)).toEqual({ date: DAY, companyId: 59 });
   });
+
+  it.each(['0100-01-01', '2000-02-29', '2025-04-30', '2025-12-31', '9999-12-31'])(
+    'should accept the real day %s',
+    (date) => {
+      expect(parseScheduleQuery(onBoth(date))).toEqual({ date, companyId: 59 });
+    },
+  );
 
   it('should accept a leap day and the largest Int32 company id', () => {
     expect(parseScheduleQuery({ ...onBoth('2024-02-29'), serviceCompanyId: '2147483647' })).toEqual(
