@@ -213,7 +213,16 @@ export function setBudget(seconds: number): void {
  * Runs a benchmark's main: exits with its code once everything started is stopped; Ctrl-C (or
  * SIGTERM) stops everything, a second one kills at once.
  */
+// The image's runtime: services are spawned with this process's Node, which must be production's.
+const NODE_MAJOR = 24;
+
 export function runBench(main: () => Promise<number>): void {
+  if (Number(process.versions.node.split('.')[0]) !== NODE_MAJOR) {
+    console.error(
+      `Node ${process.versions.node}: run the benchmarks through npm (Node ${NODE_MAJOR})`,
+    );
+    process.exit(1);
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (exiting) {
