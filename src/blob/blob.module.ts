@@ -1,10 +1,11 @@
-import { Global, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { errorMessage } from '../common/error-message';
 import { AzureBlobStorage } from './azure-blob.storage';
 import { BlobStorage } from './blob.storage';
+import { MetricsModule } from '../metrics/metrics.module';
 
-@Global()
 @Module({
+  imports: [MetricsModule],
   providers: [{ provide: BlobStorage, useClass: AzureBlobStorage }],
   exports: [BlobStorage],
 })

@@ -12,10 +12,18 @@ import { ReadsHealthIndicator } from './indicators/reads.health';
 import { RedisHealthIndicator } from './indicators/redis.health';
 import { ShutdownHealthIndicator } from './indicators/shutdown.health';
 import { UpstreamHealthIndicator } from './indicators/upstream.health';
+import { BlobModule } from '../blob/blob.module';
 
 /** Kubernetes probes and the details page: one indicator per dependency. */
 @Module({
-  imports: [TerminusModule, RedisModule, PregenQueueModule, RefreshModule, UpstreamModule],
+  imports: [
+    BlobModule,
+    TerminusModule,
+    RedisModule,
+    PregenQueueModule,
+    RefreshModule,
+    UpstreamModule,
+  ],
   controllers: [HealthController],
   providers: [
     BlobHealthIndicator,

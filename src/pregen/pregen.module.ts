@@ -13,10 +13,12 @@ import { PregenQueueModule } from './pregen-queue.module';
 import { PregenProcessor } from './pregen.processor';
 import { PregenScheduler } from './pregen.scheduler';
 import { QueueBoard } from './queue-board';
+import { MetricsModule } from '../metrics/metrics.module';
 
 /** Pre-generation: cron ticks enqueue, the worker refreshes dates, operators steer the queue. */
 @Module({
   imports: [
+    MetricsModule,
     CronModule.forRoot(),
     PregenQueueModule,
     RedisModule,

@@ -4,6 +4,7 @@ import { RedisModule } from '../redis/redis.module';
 import { RateLimitHook } from './rate-limit.hook';
 import { RATE_LIMITS, RateLimit, RateLimiter } from './rate-limiter';
 import { RedisRateLimitStore } from './redis-rate-limit.store';
+import { MetricsModule } from '../metrics/metrics.module';
 
 /** Per-client limits on /api shared by every replica; none configured, no hook at all. */
 @Module({})
@@ -19,7 +20,7 @@ export class RateLimitModule {
     }
     return {
       module: RateLimitModule,
-      imports: [RedisModule],
+      imports: [RedisModule, MetricsModule],
       providers: [
         { provide: RATE_LIMITS, useValue: limits },
         RedisRateLimitStore,

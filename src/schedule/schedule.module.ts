@@ -10,10 +10,12 @@ import { ScheduleResponder } from './schedule-responder';
 import { ScheduleViews } from './schedule-views.service';
 import { ScheduleRoute } from './schedule.route';
 import { ScheduleService } from './schedule.service';
+import { BlobModule } from '../blob/blob.module';
+import { MetricsModule } from '../metrics/metrics.module';
 
 /** The read side: GET /api/dr-schedule, cache-first, and views of the documents. */
 @Module({
-  imports: [AuthModule, FeaturesModule, RefreshModule, PregenModule],
+  imports: [MetricsModule, BlobModule, AuthModule, FeaturesModule, RefreshModule, PregenModule],
   providers: [
     ScheduleService,
     ScheduleRoute,

@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
+import { BlobModule } from '../blob/blob.module';
 
 @Module({
-  imports: [UpstreamModule],
+  imports: [BlobModule, UpstreamModule],
   controllers: [UsersController],
   providers: [UsersService],
   exports: [UsersService],
