@@ -64,9 +64,10 @@ export class ScheduleRoute implements OnModuleInit {
       : prepared.encoding
         ? await document.encoded(prepared.encoding)
         : document.body;
+    // Before sending: the request-log hook reads these when the answer is written.
+    request.logFields = this.responder.record(key, principal, answer, prepared, startedAt);
     // Not awaited: awaiting a reply waits for the socket to drain, which an answer need not do.
     void reply.code(prepared.status).headers(prepared.headers).send(body);
-    request.logFields = this.responder.record(key, principal, answer, prepared, startedAt);
   }
 
   private async authenticate(
