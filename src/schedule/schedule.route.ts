@@ -6,7 +6,6 @@ import { Authenticator } from '../auth/authenticator';
 import { Principal } from '../auth/principal';
 import { resolveCompanyId } from '../auth/tenant-access';
 import { parseScheduleQuery, ScheduleKey } from '../domain/schedule-key';
-import { errorAnswer } from '../http/error-answer';
 import { ScheduleResponder } from './schedule-responder';
 import { ScheduleViews } from './schedule-views.service';
 import { ScheduleAnswer, ScheduleService } from './schedule.service';
@@ -32,12 +31,8 @@ export class ScheduleRoute implements OnModuleInit {
     this.host.httpAdapter.getInstance<FastifyInstance>().route({
       method: 'GET',
       url: SCHEDULE_PATH,
+      // Its errors reach Nest's error handler, and so ErrorAnswerFilter, as every route's do.
       handler: (request, reply) => this.serve(request, reply),
-      // Errors of this route answer as every other route's do.
-      errorHandler: (error, _request, reply) => {
-        const { status, body } = errorAnswer(error);
-        void reply.code(status).send(body);
-      },
     });
   }
 

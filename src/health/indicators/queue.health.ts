@@ -2,10 +2,8 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Queue } from 'bull';
-import { errorMessage } from '../../common/error-message';
-import { withTimeout } from '../../common/with-timeout';
 import { PREGEN_QUEUE } from '../../pregen/pregen.jobs';
-import { PROBE_TIMEOUT_MS } from './probe';
+import { probe } from './probe';
 
 @Injectable()
 export class QueueHealthIndicator {
@@ -15,13 +13,12 @@ export class QueueHealthIndicator {
   ) {}
 
   /** Up with the job counts by state. */
-  async check(): Promise<HealthIndicatorResult> {
-    const indicator = this.indicators.check('queue');
-    try {
-      const counts = await withTimeout(this.queue.getJobCounts(), PROBE_TIMEOUT_MS, 'queue');
-      return indicator.up({ ...counts });
-    } catch (error) {
-      return indicator.down({ message: errorMessage(error) });
-    }
+  check(): Promise<HealthIndicatorResult> {
+    return probe(
+      this.indicators,
+      'queue',
+      () => this.queue.getJobCounts(),
+      (counts) => ({ ...counts }),
+    );
   }
 }
