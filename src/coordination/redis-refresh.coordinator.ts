@@ -1,10 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { errorMessage } from '../common/error-message';
-import { withTimeout } from '../common/with-timeout';
 import { RedisClientService } from '../redis/redis-client.service';
 import { ScheduleDate } from '../domain/schedule-key';
+import { coordinationCommand } from './redis-command';
 import {
   RefreshClaim,
   RefreshCoordinator,
@@ -20,7 +19,6 @@ import {
 export const LEASE_TTL_MS = 4_000;
 const RENEW_EVERY_MS = 1_000;
 const POLL_MS = 200;
-const COMMAND_TIMEOUT_MS = 2_000;
 const OUTCOME_TTL_S = 86_400;
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -207,14 +205,12 @@ export class RedisRefreshCoordinator extends RefreshCoordinator implements OnApp
     }
   }
 
-  /** The command's answer, or undefined when Redis is unreachable (logged). */
-  private async command<T>(pending: Promise<T>): Promise<T | undefined> {
-    try {
-      return await withTimeout(pending, COMMAND_TIMEOUT_MS, 'Redis command');
-    } catch (error) {
-      this.logger.warn(`Refresh coordination degraded to this replica: ${errorMessage(error)}`);
-      return undefined;
-    }
+  private command<T>(pending: Promise<T>): Promise<T | undefined> {
+    return coordinationCommand(
+      pending,
+      this.logger,
+      'Refresh coordination degraded to this replica',
+    );
   }
 }
 
