@@ -14,7 +14,15 @@ export class AppConfig {
     writeConcurrency: number;
     timeoutMs: number;
   };
-  readonly upstream!: { baseUrl: string; token?: string; timeoutMs: number; maxBodyBytes: number };
+  readonly upstream!: {
+    baseUrl: string;
+    token?: string;
+    timeoutMs: number;
+    maxBodyBytes: number;
+    maxInFlight: number;
+    maxInFlightTotal: number;
+    queueTimeoutMs: number;
+  };
   readonly logLevel!: LogLevel;
   readonly pregen!: {
     enabled: boolean;
@@ -29,6 +37,8 @@ export class AppConfig {
     usersCron: string;
   };
   readonly cache!: { memoryBytes: number; maxAgeSeconds: number; revalidateMs: number };
+  /** Days before and after today (SCHEDULE_TIMEZONE) that the read path serves. */
+  readonly readWindow!: { pastDays: number; futureDays: number };
   readonly featureToggles!: { ttlMs: number };
   readonly shutdownGraceMs!: number;
   readonly adminToken?: string;
@@ -66,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const lines = [
     ...errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`),
     ...authKeyErrors(vars),
+    ...readWindowErrors(vars),
   ];
   if (lines.length > 0) {
     throw new ConfigError(`Invalid environment configuration:\n  ${lines.join('\n  ')}`);
@@ -88,6 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       token: vars.UPSTREAM_API_TOKEN,
       timeoutMs: vars.UPSTREAM_TIMEOUT_MS,
       maxBodyBytes: vars.UPSTREAM_MAX_BODY_MB * 1024 * 1024,
+      maxInFlight: vars.UPSTREAM_MAX_IN_FLIGHT,
+      maxInFlightTotal: vars.UPSTREAM_MAX_IN_FLIGHT_TOTAL,
+      queueTimeoutMs: vars.UPSTREAM_QUEUE_TIMEOUT_MS,
     },
     logLevel: vars.LOG_LEVEL,
     pregen: {
@@ -108,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
         vars.CACHE_MAX_AGE ?? 2 * cronIntervalSeconds(vars.PREGEN_CRON, vars.SCHEDULE_TIMEZONE),
       revalidateMs: vars.CACHE_REVALIDATE_SECONDS * 1000,
     },
+    readWindow: { pastDays: vars.READ_PAST_DAYS, futureDays: vars.READ_FUTURE_DAYS },
     featureToggles: { ttlMs: vars.FEATURE_TOGGLES_TTL_MS },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     adminToken: vars.ADMIN_API_TOKEN,
@@ -141,6 +156,15 @@ function toTrustProxy(value: string): boolean | number | string {
     return value === 'true';
   }
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+// Pre-generated dates (today .. today + PREGEN_DAYS - 1) must be readable.
+function readWindowErrors(vars: EnvironmentVariables): string[] {
+  return vars.READ_FUTURE_DAYS < vars.PREGEN_DAYS - 1
+    ? [
+        `READ_FUTURE_DAYS: must be at least PREGEN_DAYS - 1 (${vars.PREGEN_DAYS - 1}), so every pre-generated date is served`,
+      ]
+    : [];
 }
 
 // ADMIN_API_TOKEN alone is not enough: without a JWT key no user could ever be let in.

@@ -6,6 +6,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { PregenModule } from '../pregen/pregen.module';
 import { RefreshModule } from '../refresh/refresh.module';
 import { DocumentCache } from './document-cache';
+import { ReadWindow } from './read-window';
 import { ScheduleResponder } from './schedule-responder';
 import { ScheduleViews } from './schedule-views.service';
 import { ScheduleRoute } from './schedule.route';
@@ -21,6 +22,7 @@ import { MetricsModule } from '../metrics/metrics.module';
     ScheduleRoute,
     ScheduleResponder,
     ScheduleViews,
+    ReadWindow,
     {
       provide: DocumentCache,
       inject: [AppConfig, MetricsService],

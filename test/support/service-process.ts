@@ -2,7 +2,13 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { request } from './http';
 import { freePort } from './services';
-import { ADMIN_TOKEN, NO_RATE_LIMITS, TEST_JWT_SECRET, uniqueContainer } from './test-app';
+import {
+  ADMIN_TOKEN,
+  NO_RATE_LIMITS,
+  OPEN_READ_WINDOW,
+  TEST_JWT_SECRET,
+  uniqueContainer,
+} from './test-app';
 import { waitFor } from './wait';
 
 const ROOT = join(__dirname, '..', '..');
@@ -27,6 +33,7 @@ export function serviceEnv(overrides: Record<string, string>): Record<string, st
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     PREGEN_ENABLED: 'false',
     ...NO_RATE_LIMITS,
+    ...OPEN_READ_WINDOW,
     ...overrides,
   };
 }
