@@ -25,7 +25,7 @@ describe(RedisUpstreamSlots.name, () => {
   let replicas: RedisUpstreamSlots[];
   let redis: Redis;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     const prefix = uniqueContainer();
     key = `${prefix}:upstream-slots`;
     const config = standaloneConfig({
@@ -37,6 +37,8 @@ describe(RedisUpstreamSlots.name, () => {
     clients = [new RedisClientService(config), new RedisClientService(config)];
     replicas = clients.map((client) => new RedisUpstreamSlots(client, config));
     redis = new Redis(redisUrl);
+    // Connected, as an application is once it serves.
+    await Promise.all(clients.map((client) => client.client('commands').ping()));
   });
 
   afterEach(() => {

@@ -11,6 +11,7 @@ import { coordinationCommand } from './redis-command';
 const SLOT_TTL_MS = 10_000;
 const RENEW_EVERY_MS = 2_000;
 const POLL_MS = 200;
+const NO_SHARED_SLOT: UpstreamSlot = { release: () => undefined };
 
 // Slots are members of a sorted set scored by their expiry, on Redis's clock (one for every replica).
 const NOW = `local t = redis.call('time')
@@ -79,12 +80,17 @@ export class RedisUpstreamSlots extends UpstreamSlots implements OnApplicationSh
   private async acquireShared(deadline: number): Promise<UpstreamSlot | null> {
     const token = randomUUID();
     const { maxInFlightTotal } = this.config.upstream;
+    // Queued while disconnected, a slot would be taken later for a call that has ended.
+    if (this.commands.status !== 'ready') {
+      this.logger.warn('Upstream cap across replicas not enforced: Redis is not connected');
+      return NO_SHARED_SLOT;
+    }
     for (;;) {
       const taken = await this.command(
         this.commands.eval(ACQUIRE, 1, this.key, token, SLOT_TTL_MS, maxInFlightTotal),
       );
       if (taken === undefined) {
-        return { release: () => undefined };
+        return NO_SHARED_SLOT;
       }
       if (taken === 1) {
         return this.held(token);
