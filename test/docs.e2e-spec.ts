@@ -14,12 +14,12 @@ const ROUTES: readonly { method: string; path: string; statuses: string[] }[] = 
   {
     method: 'get',
     path: '/api/dr-schedule',
-    statuses: ['200', '304', '400', '401', '403', '429', '502', '504'],
+    statuses: ['200', '304', '400', '401', '403', '429', '502', '503', '504'],
   },
   {
     method: 'get',
     path: '/api/dr-schedule/users',
-    statuses: ['200', '401', '403', '502', '504'],
+    statuses: ['200', '401', '403', '502', '503', '504'],
   },
   { method: 'post', path: '/api/admin/pregen', statuses: ['202', '400', '401', '403'] },
   { method: 'get', path: '/api/admin/jobs', statuses: ['200', '400', '401', '403'] },

@@ -1,5 +1,6 @@
 import { BlobServiceClient } from '@azure/storage-blob';
-import { addDays, pregenDates } from '../src/domain/pregen-dates';
+import { addDays } from '../src/domain/calendar';
+import { pregenDates } from '../src/domain/pregen-dates';
 import { ScheduleDate } from '../src/domain/schedule-key';
 import { ScheduleRetention } from '../src/retention/schedule-retention.service';
 import { listJobs } from './support/admin-api';
@@ -38,6 +39,7 @@ describe('Retention: the daily job deletes the documents and manifests of old da
       PREGEN_CRON: NEVER,
       USERS_SYNC_CRON: NEVER,
       RETENTION_DAYS: String(RETENTION_DAYS),
+      READ_PAST_DAYS: String(RETENTION_DAYS),
       RETENTION_CRON: '* * * * * *',
     });
     try {

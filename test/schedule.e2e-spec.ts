@@ -1,6 +1,8 @@
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { ScheduleRefreshService } from '../src/refresh/schedule-refresh.service';
 import { QueryMessages, ScheduleDate } from '../src/domain/schedule-key';
+import { addDays } from '../src/domain/calendar';
+import { pregenDates } from '../src/domain/pregen-dates';
 import { azuriteConnectionString, startAzurite } from './support/services';
 import { getSchedule, jobsOf, ScheduleQuery, scheduleUrl } from './support/schedule-api';
 import { blobNames, startTestApp, TestApp } from './support/test-app';
@@ -185,6 +187,66 @@ describe('GET /api/dr-schedule', () => {
     expect(answer.text()).toBe(JSON.stringify({ message }));
     expect(sim.calls()).toBe(0);
     expect(await blobNames(stack.config.blob)).toEqual([]);
+  });
+});
+
+describe('GET /api/dr-schedule outside the serving window', () => {
+  const today = pregenDates(new Date(), 'UTC', 1)[0];
+  let sim: UpstreamSim;
+  let stack: TestApp;
+
+  beforeAll(async () => {
+    sim = await createUpstreamSim({ companies: 4, latencyMs: { min: 5, max: 10 } });
+    stack = await startTestApp({
+      UPSTREAM_BASE_URL: sim.url,
+      READ_PAST_DAYS: '1',
+      READ_FUTURE_DAYS: '6',
+    });
+  });
+
+  afterAll(async () => {
+    await stack.close();
+    await sim.close();
+  });
+
+  const get = (date: string, endDate?: string) =>
+    getSchedule(stack.url, { date, endDate, companyId: sim.companyIds()[0] }, AS_ADMIN);
+
+  it.each([
+    ['two days ago', () => addDays(today, -2)],
+    ['a week ahead', () => addDays(today, 7)],
+    ['in the year 9999', () => '9999-12-31'],
+    ['in the year 0100', () => '0100-01-01'],
+  ])(
+    'should refuse a date %s with 400 in the legacy style, calling nothing',
+    async (_when, date) => {
+      const answer = await get(date());
+
+      expect(answer.status).toBe(400);
+      expect(answer.text()).toBe(
+        JSON.stringify({
+          message: `Date out of range. Use a date from ${addDays(today, -1)} to ${addDays(today, 6)}`,
+        }),
+      );
+      expect(sim.calls()).toBe(0);
+    },
+  );
+
+  it('should answer a range across the edge with the single-day message, as the legacy API does', async () => {
+    const answer = await get(today, addDays(today, 7));
+
+    expect(answer.status).toBe(400);
+    expect(answer.json()).toEqual({ message: QueryMessages.singleDay });
+    expect(sim.calls()).toBe(0);
+  });
+
+  it('should serve yesterday and the last pre-generated day', async () => {
+    const edges = [addDays(today, -1), addDays(today, 6)];
+
+    const answers = await Promise.all(edges.map((date) => get(date)));
+
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(edges.map((date) => sim.calls(date))).toEqual([1, 1]);
   });
 });
 

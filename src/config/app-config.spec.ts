@@ -32,6 +32,9 @@ describe(loadConfig.name, () => {
         token: undefined,
         timeoutMs: 30000,
         maxBodyBytes: 64 * 1024 * 1024,
+        maxInFlight: 8,
+        maxInFlightTotal: 16,
+        queueTimeoutMs: 10000,
       },
       logLevel: 'info',
       pregen: {
@@ -53,6 +56,7 @@ describe(loadConfig.name, () => {
         warmUpTimeoutMs: 30_000,
       },
       retention: { days: 30, cron: '0 15 3 * * *' },
+      readWindow: { pastDays: 30, futureDays: 62 },
       featureToggles: { ttlMs: 10000 },
       shutdownGraceMs: 25000,
       adminToken: undefined,
@@ -124,6 +128,13 @@ describe(loadConfig.name, () => {
     [{ ...required, AUTH_JWT_SECRET: 'too-short-for-hs256' }, 'AUTH_JWT_SECRET'],
     [{ ...required, AUTH_JWKS_URL: 'not a url' }, 'AUTH_JWKS_URL'],
     [{ ...required, AUTH_DISABLED: 'yes' }, 'AUTH_DISABLED'],
+    [{ ...required, READ_PAST_DAYS: '-1' }, 'READ_PAST_DAYS'],
+    [{ ...required, READ_FUTURE_DAYS: '5' }, 'READ_FUTURE_DAYS'],
+    [{ ...required, PREGEN_DAYS: '62', READ_FUTURE_DAYS: '60' }, 'READ_FUTURE_DAYS'],
+    [{ ...required, RETENTION_DAYS: '7', READ_PAST_DAYS: '8' }, 'RETENTION_DAYS'],
+    [{ ...required, UPSTREAM_MAX_IN_FLIGHT: '0' }, 'UPSTREAM_MAX_IN_FLIGHT'],
+    [{ ...required, UPSTREAM_MAX_IN_FLIGHT_TOTAL: '0' }, 'UPSTREAM_MAX_IN_FLIGHT_TOTAL'],
+    [{ ...required, UPSTREAM_QUEUE_TIMEOUT_MS: 'soon' }, 'UPSTREAM_QUEUE_TIMEOUT_MS'],
   ])('should refuse %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(
@@ -178,6 +189,11 @@ describe(loadConfig.name, () => {
         audience: 'schedule-cache',
       });
     });
+  });
+
+  it('should serve at least the pre-generation window', () => {
+    const config = loadConfig({ ...required, PREGEN_DAYS: '14', READ_FUTURE_DAYS: '13' });
+    expect(config.readWindow).toEqual({ pastDays: 30, futureDays: 13 });
   });
 
   it('should never echo a rejected value, which may be a secret', () => {

@@ -14,7 +14,15 @@ export class AppConfig {
     writeConcurrency: number;
     timeoutMs: number;
   };
-  readonly upstream!: { baseUrl: string; token?: string; timeoutMs: number; maxBodyBytes: number };
+  readonly upstream!: {
+    baseUrl: string;
+    token?: string;
+    timeoutMs: number;
+    maxBodyBytes: number;
+    maxInFlight: number;
+    maxInFlightTotal: number;
+    queueTimeoutMs: number;
+  };
   readonly logLevel!: LogLevel;
   readonly pregen!: {
     enabled: boolean;
@@ -37,6 +45,8 @@ export class AppConfig {
   };
   /** `days` 0: nothing is ever deleted. */
   readonly retention!: { days: number; cron: string };
+  /** Days before and after today (SCHEDULE_TIMEZONE) that the read path serves. */
+  readonly readWindow!: { pastDays: number; futureDays: number };
   readonly featureToggles!: { ttlMs: number };
   readonly shutdownGraceMs!: number;
   readonly adminToken?: string;
@@ -74,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const lines = [
     ...errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`),
     ...authKeyErrors(vars),
+    ...readWindowErrors(vars),
   ];
   if (lines.length > 0) {
     throw new ConfigError(`Invalid environment configuration:\n  ${lines.join('\n  ')}`);
@@ -96,6 +107,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       token: vars.UPSTREAM_API_TOKEN,
       timeoutMs: vars.UPSTREAM_TIMEOUT_MS,
       maxBodyBytes: vars.UPSTREAM_MAX_BODY_MB * 1024 * 1024,
+      maxInFlight: vars.UPSTREAM_MAX_IN_FLIGHT,
+      maxInFlightTotal: vars.UPSTREAM_MAX_IN_FLIGHT_TOTAL,
+      queueTimeoutMs: vars.UPSTREAM_QUEUE_TIMEOUT_MS,
     },
     logLevel: vars.LOG_LEVEL,
     pregen: {
@@ -118,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       warmUpTimeoutMs: vars.WARMUP_TIMEOUT_MS,
     },
     retention: { days: vars.RETENTION_DAYS, cron: vars.RETENTION_CRON },
+    readWindow: { pastDays: vars.READ_PAST_DAYS, futureDays: vars.READ_FUTURE_DAYS },
     featureToggles: { ttlMs: vars.FEATURE_TOGGLES_TTL_MS },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     adminToken: vars.ADMIN_API_TOKEN,
@@ -151,6 +166,22 @@ function toTrustProxy(value: string): boolean | number | string {
     return value === 'true';
   }
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+// Pre-generated dates must be readable, and retention must not delete dates still served.
+function readWindowErrors(vars: EnvironmentVariables): string[] {
+  const errors: string[] = [];
+  if (vars.READ_FUTURE_DAYS < vars.PREGEN_DAYS - 1) {
+    errors.push(
+      `READ_FUTURE_DAYS: must be at least PREGEN_DAYS - 1 (${vars.PREGEN_DAYS - 1}), so every pre-generated date is served`,
+    );
+  }
+  if (vars.RETENTION_DAYS > 0 && vars.RETENTION_DAYS < vars.READ_PAST_DAYS) {
+    errors.push(
+      `RETENTION_DAYS: must be 0 or at least READ_PAST_DAYS (${vars.READ_PAST_DAYS}), so no served date is deleted`,
+    );
+  }
+  return errors;
 }
 
 // ADMIN_API_TOKEN alone is not enough: without a JWT key no user could ever be let in.

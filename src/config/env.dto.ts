@@ -142,6 +142,27 @@ export class EnvironmentVariables {
   @Max(1024)
   UPSTREAM_MAX_BODY_MB = 64;
 
+  // Calls to the legacy API in flight at once on this replica; more wait for a slot.
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  UPSTREAM_MAX_IN_FLIGHT = 8;
+
+  // Calls to the legacy API in flight at once across every replica, counted in Redis.
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(4096)
+  UPSTREAM_MAX_IN_FLIGHT_TOTAL = 16;
+
+  // How long a call waits for a slot before its request is answered 503.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  UPSTREAM_QUEUE_TIMEOUT_MS = 10_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -261,6 +282,20 @@ export class EnvironmentVariables {
 
   @IsCronExpression()
   RETENTION_CRON = '0 15 3 * * *';
+
+  // Days before today that GET /api/dr-schedule serves; older dates are refused with a 400.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_650)
+  READ_PAST_DAYS = 30;
+
+  // Days after today that GET /api/dr-schedule serves; at least PREGEN_DAYS - 1.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_650)
+  READ_FUTURE_DAYS = 62;
 
   // Requests per client per minute on /api, shared by every replica through Redis; 0 = off.
   @Transform(toInt)

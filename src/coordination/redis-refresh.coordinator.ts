@@ -1,10 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { errorMessage } from '../common/error-message';
-import { withTimeout } from '../common/with-timeout';
 import { RedisClientService } from '../redis/redis-client.service';
 import { ScheduleDate } from '../domain/schedule-key';
+import { coordinationCommand } from './redis-command';
 import {
   RefreshClaim,
   RefreshCoordinator,
@@ -12,11 +11,14 @@ import {
   RefreshOutcome,
 } from './refresh-coordinator';
 
-// Long enough to survive a GC pause, short enough that a dead holder's waiters take over soon.
-const LOCK_TTL_MS = 15_000;
-const RENEW_EVERY_MS = 5_000;
+/**
+ * How long a lease outlives its holder's last renewal: a dead holder's waiters take over within
+ * this plus one poll. Renewed every second, a holder keeps its lease through an event-loop stall
+ * of up to 3 s (docs/decisions/cross-replica-single-flight.md).
+ */
+export const LEASE_TTL_MS = 4_000;
+const RENEW_EVERY_MS = 1_000;
 const POLL_MS = 200;
-const COMMAND_TIMEOUT_MS = 2_000;
 const OUTCOME_TTL_S = 86_400;
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -68,7 +70,7 @@ export class RedisRefreshCoordinator extends RefreshCoordinator implements OnApp
       for (;;) {
         const token = randomUUID();
         const acquired = await this.command(
-          this.commands.set(lockKey, token, 'PX', LOCK_TTL_MS, 'NX'),
+          this.commands.set(lockKey, token, 'PX', LEASE_TTL_MS, 'NX'),
         );
         if (acquired === undefined) {
           return { kind: 'lease', lease: this.localLease() };
@@ -79,7 +81,7 @@ export class RedisRefreshCoordinator extends RefreshCoordinator implements OnApp
             await this.command(this.commands.eval(UNLOCK, 1, lockKey, token));
             return { kind: 'outcome', outcome: recent };
           }
-          return { kind: 'lease', lease: this.lease(lockKey, token) };
+          return { kind: 'lease', lease: this.lease(date, lockKey, token) };
         }
         const outcome = await Promise.race([published.outcome, this.untilUnlocked(lockKey)]);
         if (outcome === 'redis-down') {
@@ -107,9 +109,17 @@ export class RedisRefreshCoordinator extends RefreshCoordinator implements OnApp
     return this.redis.key(kind, date);
   }
 
-  private lease(lockKey: string, token: string): RefreshLease {
+  private lease(date: ScheduleDate, lockKey: string, token: string): RefreshLease {
+    // A timer of this process: it stops when the holder dies, and the lease expires.
     const renewal = setInterval(() => {
-      void this.command(this.commands.eval(RENEW, 1, lockKey, token, LOCK_TTL_MS));
+      void this.command(this.commands.eval(RENEW, 1, lockKey, token, LEASE_TTL_MS)).then(
+        (renewed) => {
+          if (renewed === 0 && this.renewals.delete(renewal)) {
+            clearInterval(renewal);
+            this.logger.warn(`Lease of ${date} lost: another replica may refresh it too`);
+          }
+        },
+      );
     }, RENEW_EVERY_MS);
     renewal.unref();
     this.renewals.add(renewal);
@@ -195,14 +205,12 @@ export class RedisRefreshCoordinator extends RefreshCoordinator implements OnApp
     }
   }
 
-  /** The command's answer, or undefined when Redis is unreachable (logged). */
-  private async command<T>(pending: Promise<T>): Promise<T | undefined> {
-    try {
-      return await withTimeout(pending, COMMAND_TIMEOUT_MS, 'Redis command');
-    } catch (error) {
-      this.logger.warn(`Refresh coordination degraded to this replica: ${errorMessage(error)}`);
-      return undefined;
-    }
+  private command<T>(pending: Promise<T>): Promise<T | undefined> {
+    return coordinationCommand(
+      pending,
+      this.logger,
+      'Refresh coordination degraded to this replica',
+    );
   }
 }
 

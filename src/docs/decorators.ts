@@ -105,6 +105,19 @@ export function upstreamFailureResponses(): ResponsesByStatus {
       ['Schedule service unavailable: the legacy schedule API answered with an error'],
       REQUEST_ID_HEADER,
     ),
+    503: messageResponse(
+      'Nothing stored and no slot to call the legacy API came free in time (UPSTREAM_MAX_IN_FLIGHT); see Retry-After.',
+      [
+        'Schedule service unavailable: too many calls to the legacy schedule API are waiting, try again later',
+      ],
+      {
+        'Retry-After': {
+          description: 'Seconds to wait before retrying.',
+          schema: { type: 'integer' },
+        },
+        ...REQUEST_ID_HEADER,
+      },
+    ),
     504: messageResponse(
       'Nothing stored and the legacy API timed out.',
       ['Schedule service unavailable: the legacy schedule API did not answer in time'],

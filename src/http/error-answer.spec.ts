@@ -34,6 +34,17 @@ describe(errorAnswer.name, () => {
     expect(errorAnswer(error)).toEqual({ status, body: { message } });
   });
 
+  it('should answer an upstream call refused for want of a slot with 503 and Retry-After', () => {
+    expect(errorAnswer(new UpstreamError('busy', 'no slot in 10000 ms'))).toEqual({
+      status: 503,
+      body: {
+        message:
+          'Schedule service unavailable: too many calls to the legacy schedule API are waiting, try again later',
+      },
+      headers: { 'retry-after': '5' },
+    });
+  });
+
   it("should keep a failing health check's report, which probes and operators read", () => {
     const report = { status: 'error', info: {}, error: { blob: { status: 'down' } }, details: {} };
 

@@ -17,6 +17,7 @@ import { upstreamFailureAnswer } from '../upstream/upstream-failure';
 export interface ErrorAnswer {
   readonly status: number;
   readonly body: { readonly message: string } | HealthCheckResult;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const logger = new Logger('Errors');
@@ -65,8 +66,8 @@ function messageOf(response: string | object): string {
 @Catch()
 export class ErrorAnswerFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
-    const { status, body } = errorAnswer(error);
-    void host.switchToHttp().getResponse<FastifyReply>().code(status).send(body);
+    const { status, body, headers = {} } = errorAnswer(error);
+    void host.switchToHttp().getResponse<FastifyReply>().code(status).headers(headers).send(body);
   }
 }
 

@@ -8,6 +8,8 @@ export const MetricNames = {
   memoryCacheEntries: 'schedule_cache_memory_cache_entries',
   upstreamRequests: 'schedule_cache_upstream_requests_total',
   upstreamDuration: 'schedule_cache_upstream_request_duration_seconds',
+  upstreamInFlight: 'schedule_cache_upstream_in_flight',
+  upstreamRefusals: 'schedule_cache_upstream_refusals_total',
   blobDuration: 'schedule_cache_blob_operation_duration_seconds',
   pregenJobs: 'schedule_cache_pregen_jobs_total',
   pregenJobDuration: 'schedule_cache_pregen_job_duration_seconds',

@@ -51,6 +51,18 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly upstreamInFlight = new Gauge({
+    name: MetricNames.upstreamInFlight,
+    help: 'Calls to the legacy API holding a slot on this replica (UPSTREAM_MAX_IN_FLIGHT)',
+    registers: [this.registry],
+  });
+
+  private readonly upstreamRefusals = new Counter({
+    name: MetricNames.upstreamRefusals,
+    help: 'Calls to the legacy API refused after waiting UPSTREAM_QUEUE_TIMEOUT_MS for a slot',
+    registers: [this.registry],
+  });
+
   private readonly blobDuration = new Histogram({
     name: MetricNames.blobDuration,
     help: 'Blob storage operation duration in seconds',
@@ -206,6 +218,15 @@ export class MetricsService {
   recordUpstream(outcome: string, seconds: number): void {
     this.upstreamRequests.inc({ outcome });
     this.upstreamDuration.observe(seconds);
+  }
+
+  /** +1 when a call to the legacy API takes a slot, -1 when it gives it back. */
+  trackUpstreamInFlight(delta: 1 | -1): void {
+    this.upstreamInFlight.inc(delta);
+  }
+
+  recordUpstreamRefusal(): void {
+    this.upstreamRefusals.inc();
   }
 
   recordBlob(op: BlobOperation, seconds: number): void {

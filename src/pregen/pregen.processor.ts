@@ -14,10 +14,14 @@ import { MetricsService } from '../metrics/metrics.service';
 import { DateRefreshResult } from '../domain/refresh-result';
 import { ScheduleRefreshService } from '../refresh/schedule-refresh.service';
 import { ScheduleRetention } from '../retention/schedule-retention.service';
+import { UpstreamError } from '../upstream/upstream.errors';
 import { UsersService } from '../users/users.service';
 import { CycleSummaryService } from './cycle-summary.service';
 import { JobName, JobPayloads, PREGEN_QUEUE } from './pregen.jobs';
 import { PregenJobs } from './pregen-jobs.service';
+
+// A job refused an upstream slot tries again after this, without using up an attempt.
+const SLOT_RETRY_MS = 1_000;
 
 type Handlers = { [Name in JobName]: (job: Job<JobPayloads[Name]>) => Promise<unknown> };
 
@@ -29,7 +33,7 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
 
   private readonly handlers: Handlers = {
     [JobName.RefreshDate]: (job) => this.refreshDate(job),
-    [JobName.SyncUsers]: () => this.users.sync(),
+    [JobName.SyncUsers]: () => this.whenSlotFree(() => this.users.sync()),
     [JobName.Retention]: (job) => this.retention.run(job.data.date),
   };
 
@@ -101,6 +105,21 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     return handler(job);
   }
 
+  /** The cap on upstream calls is back-pressure, not a failure: wait for a slot while running. */
+  private async whenSlotFree<T>(run: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await run();
+      } catch (error) {
+        if (!isBusy(error) || this.closing) {
+          throw error;
+        }
+        this.logger.debug('Job waiting for a slot to call the legacy API');
+        await new Promise((resolve) => setTimeout(resolve, SLOT_RETRY_MS));
+      }
+    }
+  }
+
   private async refreshDate(job: Job<JobPayloads[JobName.RefreshDate]>): Promise<unknown> {
     const { date, cycleId } = job.data;
     const context = { jobId: job.id, date, cycleId, attempt: job.attemptsMade + 1 };
@@ -108,7 +127,9 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     const startedAt = performance.now();
     let result: DateRefreshResult | undefined;
     try {
-      result = await this.refresher.refresh(date, { skipUnchanged: true, cycleId });
+      result = await this.whenSlotFree(() =>
+        this.refresher.refresh(date, { skipUnchanged: true, cycleId }),
+      );
     } finally {
       const stored = result !== undefined && result.failed === 0;
       const seconds = (performance.now() - startedAt) / 1000;
@@ -120,6 +141,10 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     }
     return result;
   }
+}
+
+function isBusy(error: unknown): boolean {
+  return error instanceof UpstreamError && error.kind === 'busy';
 }
 
 function connected(client: Redis): Promise<void> {

@@ -11,7 +11,11 @@ describe(ScheduleRetention.name, () => {
   let metrics: MetricsService;
 
   const retention = (env: Record<string, string> = {}) =>
-    new ScheduleRetention(storage, metrics, standaloneConfig({ RETENTION_DAYS: '2', ...env }));
+    new ScheduleRetention(
+      storage,
+      metrics,
+      standaloneConfig({ RETENTION_DAYS: '2', READ_PAST_DAYS: '2', ...env }),
+    );
 
   const seed = (names: string[]) =>
     Promise.all(

@@ -3,7 +3,7 @@ import { mapLimit } from '../common/map-limit';
 import { BlobNames } from '../blob/blob-names';
 import { BlobStorage } from '../blob/blob.storage';
 import { AppConfig } from '../config/app-config';
-import { addDays } from '../domain/pregen-dates';
+import { addDays } from '../domain/calendar';
 import { ScheduleDate } from '../domain/schedule-key';
 import { MetricsService } from '../metrics/metrics.service';
 

@@ -7,6 +7,7 @@ import { PregenModule } from '../pregen/pregen.module';
 import { RefreshModule } from '../refresh/refresh.module';
 import { CacheWarmUp } from './cache-warm-up.service';
 import { DocumentCache } from './document-cache';
+import { ReadWindow } from './read-window';
 import { ScheduleResponder } from './schedule-responder';
 import { ScheduleViews } from './schedule-views.service';
 import { ScheduleRoute } from './schedule.route';
@@ -23,6 +24,7 @@ import { MetricsModule } from '../metrics/metrics.module';
     ScheduleResponder,
     ScheduleViews,
     CacheWarmUp,
+    ReadWindow,
     {
       provide: DocumentCache,
       inject: [AppConfig, MetricsService],

@@ -9,7 +9,8 @@ import {
   upstreamFailureResponses,
 } from '../docs/decorators';
 import { LEGACY_ENVELOPE_EXAMPLE, LEGACY_ENVELOPE_SCHEMA } from '../docs/schemas';
-import { QueryMessages } from '../domain/schedule-key';
+import { QueryMessages, ScheduleDate } from '../domain/schedule-key';
+import { outsideWindowMessage } from '../domain/serving-window';
 
 /** GET /api/dr-schedule is a plain Fastify route (see ScheduleRoute), so Swagger cannot scan it. */
 export const SCHEDULE_OPERATION: OperationObject = {
@@ -49,7 +50,17 @@ export const SCHEDULE_OPERATION: OperationObject = {
       description: 'If-None-Match matched the ETag (or If-Modified-Since is not older): no body.',
       headers: CACHE_HEADERS,
     },
-    400: messageResponse('Invalid query.', Object.values(QueryMessages), REQUEST_ID_HEADER),
+    400: messageResponse(
+      'Invalid query, or a date outside the serving window (READ_PAST_DAYS, READ_FUTURE_DAYS).',
+      [
+        ...Object.values(QueryMessages),
+        outsideWindowMessage({
+          first: '2026-10-23' as ScheduleDate,
+          last: '2027-01-24' as ScheduleDate,
+        }),
+      ],
+      REQUEST_ID_HEADER,
+    ),
     ...authenticatedResponses(),
     ...upstreamFailureResponses(),
   },

@@ -6,6 +6,7 @@ import { Authenticator } from '../auth/authenticator';
 import { Principal } from '../auth/principal';
 import { resolveCompanyId } from '../auth/tenant-access';
 import { parseScheduleQuery, ScheduleKey } from '../domain/schedule-key';
+import { ReadWindow } from './read-window';
 import { ScheduleResponder } from './schedule-responder';
 import { ScheduleViews } from './schedule-views.service';
 import { ScheduleAnswer, ScheduleService } from './schedule.service';
@@ -25,6 +26,7 @@ export class ScheduleRoute implements OnModuleInit {
     private readonly schedules: ScheduleService,
     private readonly views: ScheduleViews,
     private readonly responder: ScheduleResponder,
+    private readonly window: ReadWindow,
   ) {}
 
   onModuleInit(): void {
@@ -43,6 +45,7 @@ export class ScheduleRoute implements OnModuleInit {
       return;
     }
     const { companyId, date } = parseScheduleQuery(request.query as Record<string, unknown>);
+    this.window.check(date);
     const key: ScheduleKey = { companyId: resolveCompanyId(principal, companyId), date };
     let answer: ScheduleAnswer;
     try {

@@ -10,16 +10,28 @@ const CLIENT_MESSAGES: Record<UpstreamFailure, string> = {
   'invalid-json': 'the legacy schedule API answered invalid data',
   'not-success': 'the legacy schedule API reported a failure',
   'invalid-result': 'the legacy schedule API answered invalid data',
+  busy: 'too many calls to the legacy schedule API are waiting, try again later',
 };
 
-/** Nothing stored and the upstream failed: 504 on timeout, 502 on any other refused answer. */
+// About one legacy call's time: by then a slot has likely come free.
+export const BUSY_RETRY_AFTER_S = 5;
+
+/**
+ * Nothing stored and the upstream failed: 504 on timeout, 503 with Retry-After when no call
+ * slot came free, 502 on any other refused answer.
+ */
 export function upstreamFailureAnswer(
   error: UpstreamError,
   logger: Logger,
-): { status: HttpStatus; body: { message: string } } {
+): { status: HttpStatus; body: { message: string }; headers?: Record<string, string> } {
   logger.warn(`Upstream failed (${error.kind}): ${error.message}`);
+  const body = { message: `Schedule service unavailable: ${CLIENT_MESSAGES[error.kind]}` };
+  if (error.kind === 'busy') {
+    const headers = { 'retry-after': String(BUSY_RETRY_AFTER_S) };
+    return { status: HttpStatus.SERVICE_UNAVAILABLE, body, headers };
+  }
   return {
     status: error.kind === 'timeout' ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY,
-    body: { message: `Schedule service unavailable: ${CLIENT_MESSAGES[error.kind]}` },
+    body,
   };
 }

@@ -5,7 +5,8 @@ export type UpstreamFailure =
   | 'too-large'
   | 'invalid-json'
   | 'not-success'
-  | 'invalid-result';
+  | 'invalid-result'
+  | 'busy';
 
 /** A refused upstream answer; `kind` names the rule that failed. Messages never carry secrets. */
 export class UpstreamError extends Error {

@@ -2,7 +2,13 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { request } from './http';
 import { freePort } from './services';
-import { ADMIN_TOKEN, NO_RATE_LIMITS, TEST_JWT_SECRET, uniqueContainer } from './test-app';
+import {
+  ADMIN_TOKEN,
+  NO_RATE_LIMITS,
+  OPEN_READ_WINDOW,
+  TEST_JWT_SECRET,
+  uniqueContainer,
+} from './test-app';
 import { waitFor } from './wait';
 
 const ROOT = join(__dirname, '..', '..');
@@ -30,6 +36,7 @@ export function serviceEnv(overrides: Record<string, string>): Record<string, st
     WARMUP_TIMEOUT_MS: '0',
     RETENTION_DAYS: '0',
     ...NO_RATE_LIMITS,
+    ...OPEN_READ_WINDOW,
     ...overrides,
   };
 }

@@ -18,6 +18,9 @@ export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789-0123456789';
 /** Tests poll the API far faster than any client may: only rate-limit tests turn limits on. */
 export const NO_RATE_LIMITS = { RATE_LIMIT_PER_MINUTE: '0', ADMIN_RATE_LIMIT_PER_MINUTE: '0' };
 
+/** Tests read fixed dates, long past by now: only serving-window tests narrow the window. */
+export const OPEN_READ_WINDOW = { READ_PAST_DAYS: '3650', READ_FUTURE_DAYS: '3650' };
+
 /** A unique container (and queue prefix) per app keeps suites that share Azurite and Redis apart. */
 export function uniqueContainer(): string {
   return `test-${randomBytes(6).toString('hex')}`;
@@ -40,6 +43,7 @@ export async function startTestApp(env: Record<string, string>): Promise<TestApp
     RETENTION_DAYS: '0',
     PREGEN_BACKOFF_MS: '50',
     ...NO_RATE_LIMITS,
+    ...OPEN_READ_WINDOW,
     ...env,
   });
   const app = await createApp(config);
