@@ -10,6 +10,7 @@ import { HealthCheckResult } from '@nestjs/terminus';
 import { FastifyReply } from 'fastify';
 import { Duplex } from 'node:stream';
 import { ScheduleQueryError } from '../domain/schedule-key';
+import { RedisUnavailableError } from '../redis/redis-unavailable.error';
 import { UpstreamError } from '../upstream/upstream.errors';
 import { upstreamFailureAnswer } from '../upstream/upstream-failure';
 
@@ -17,6 +18,8 @@ import { upstreamFailureAnswer } from '../upstream/upstream-failure';
 export interface ErrorAnswer {
   readonly status: number;
   readonly body: { readonly message: string } | HealthCheckResult;
+  /** Sent as `Retry-After` (seconds) when a dependency is down. */
+  readonly retryAfterS?: number;
 }
 
 const logger = new Logger('Errors');
@@ -25,6 +28,13 @@ const logger = new Logger('Errors');
 export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof ScheduleQueryError) {
     return { status: HttpStatus.BAD_REQUEST, body: { message: error.message } };
+  }
+  if (error instanceof RedisUnavailableError) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: { message: error.message },
+      retryAfterS: error.retryAfterS,
+    };
   }
   if (error instanceof UpstreamError) {
     return upstreamFailureAnswer(error, logger);
@@ -65,8 +75,12 @@ function messageOf(response: string | object): string {
 @Catch()
 export class ErrorAnswerFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
-    const { status, body } = errorAnswer(error);
-    void host.switchToHttp().getResponse<FastifyReply>().code(status).send(body);
+    const { status, body, retryAfterS } = errorAnswer(error);
+    const reply = host.switchToHttp().getResponse<FastifyReply>().code(status);
+    if (retryAfterS !== undefined) {
+      void reply.header('retry-after', String(retryAfterS));
+    }
+    void reply.send(body);
   }
 }
 
