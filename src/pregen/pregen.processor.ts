@@ -20,11 +20,16 @@ import { PregenJobs } from './pregen-jobs.service';
 
 type Handlers = { [Name in JobName]: (job: Job<JobPayloads[Name]>) => Promise<unknown> };
 
+// Each step of closing the queue: a connect under way ends, quitting is bounded by Bull to 0.5 s.
+const CLOSE_STEP_MS = 3_000;
+
 /** Consumer side: runs queued jobs on this replica and stops taking them on shutdown. */
 @Injectable()
 export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PregenProcessor.name);
   private closing = false;
+  /** This replica's jobs under way, known without asking Redis. */
+  private readonly running = new Set<Promise<unknown>>();
 
   private readonly handlers: Handlers = {
     [JobName.RefreshDate]: (job) => this.refreshDate(job),
@@ -74,18 +79,35 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     this.queue.on('failed', (job: Job) => void this.summaries.onJobFinished(job));
   }
 
-  /** Stop taking jobs and give the running ones a bounded time to finish. */
+  /**
+   * Stop taking jobs, give this replica's running ones a bounded time to finish, then close the
+   * queue without waiting for Redis, which may be down.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
-    try {
-      // Closing a queue whose connections are still starting leaves Bull with unhandled rejections.
-      // Bull's event and blocking clients exist once a worker runs; its typings omit them.
-      const queue = this.queue as Queue & { eclient: Redis; bclient: Redis };
-      const clients = [queue.client, queue.eclient, queue.bclient];
-      await withTimeout(Promise.all(clients.map(connected)), this.config.shutdownGraceMs, 'Redis');
-      await withTimeout(this.queue.pause(true), this.config.shutdownGraceMs, 'finish running jobs');
-    } catch (error) {
-      this.logger.warn(`Shutting down with jobs still running: ${errorMessage(error)}`);
+    // Bull's clients are quit and reconnected below: one still connecting would reject unhandled.
+    const clients = (this.queue as Queue & { clients: Redis[] }).clients;
+    await bounded(Promise.all(clients.map(notConnecting)));
+    // A local pause that aborts the blocking fetch; its reconnect fails while Redis is down.
+    const paused = this.queue.pause(true, true).catch(() => undefined);
+    if (this.running.size > 0) {
+      try {
+        await withTimeout(
+          Promise.allSettled(this.running),
+          this.config.shutdownGraceMs,
+          'finish running jobs',
+        );
+      } catch (error) {
+        this.logger.warn(`Shutting down with jobs still running: ${errorMessage(error)}`);
+      }
+    }
+    if (this.queue.client.status !== 'ready') {
+      this.logger.warn('Redis unavailable at shutdown: closing the queue without it');
+    }
+    await bounded(paused);
+    // Bull's close() would wait for every fetch, and a fetch on a lost connection never ends.
+    if (!(await bounded(this.queue.close(true)))) {
+      this.logger.warn(`Queue not closed within ${CLOSE_STEP_MS} ms`);
     }
   }
 
@@ -95,7 +117,11 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     if (!handler) {
       return Promise.reject(new Error(`No handler for job ${job.name}`));
     }
-    return handler(job);
+    const run = handler(job);
+    this.running.add(run);
+    const forget = () => this.running.delete(run);
+    run.then(forget, forget);
+    return run;
   }
 
   private async refreshDate(job: Job<JobPayloads[JobName.RefreshDate]>): Promise<unknown> {
@@ -119,8 +145,24 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
   }
 }
 
-function connected(client: Redis): Promise<void> {
-  return client.status === 'ready'
-    ? Promise.resolve()
-    : new Promise((resolve) => client.once('ready', () => resolve()));
+/** Whether `step` settled in time; it never rejects. */
+function bounded(step: Promise<unknown>): Promise<boolean> {
+  return withTimeout(step, CLOSE_STEP_MS, 'close the queue').then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Settles once `client` is connected or its connect attempt has failed. */
+function notConnecting(client: Redis): Promise<void> {
+  if (client.status !== 'connecting' && client.status !== 'connect') {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const done = () => {
+      client.off('ready', done).off('close', done);
+      resolve();
+    };
+    client.once('ready', done).once('close', done);
+  });
 }
