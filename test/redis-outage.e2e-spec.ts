@@ -109,6 +109,24 @@ describe('Redis outages', () => {
       expect(sim.calls(OTHER_DATE)).toBe(1);
       expect((await listJobs(service.url)).map((job) => job.id)).toEqual([cycle.jobs[0].id]);
     });
+
+    it('should answer 503 while Redis hangs and never run the refused trigger after it resumes', async () => {
+      service = await startServiceProcess(env);
+      // Stopped, not dead: connections stay open and commands wait in its socket buffers.
+      process.kill(redis.pid, 'SIGSTOP');
+      let refused: HttpAnswer;
+      try {
+        refused = await postPregen(service.url, [DATE]);
+      } finally {
+        process.kill(redis.pid, 'SIGCONT');
+      }
+      const cycle = await triggerOnceAccepted([OTHER_DATE]);
+      await completedJobs(service.url, cycle);
+
+      expectUnavailable(refused);
+      expect(sim.calls(DATE)).toBe(0);
+      expect(sim.calls(OTHER_DATE)).toBe(1);
+    });
   });
 
   describe('admin routes that need Redis', () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Job, Queue } from 'bull';
+import { Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { RedisClientService } from '../redis/redis-client.service';
@@ -7,6 +7,9 @@ import { RefreshRequests } from '../refresh/refresh-requests';
 import { ScheduleDate } from '../domain/schedule-key';
 import { pregenDates } from '../domain/pregen-dates';
 import { JobIds, JobName, PREGEN_CONTROL_QUEUE, RefreshDateJob } from './pregen.jobs';
+
+// Longer than any outage a late add could come out of.
+const REFUSED_CYCLE_TTL_S = 86_400;
 
 export interface EnqueuedCycle {
   readonly cycleId: string;
@@ -44,13 +47,32 @@ export class PregenQueue implements RefreshRequests {
 
   /**
    * An operator's cycle: always new jobs, for the given dates or the usual window. A refused
-   * cycle leaves no job behind: one whose add answers after the refusal is removed.
+   * cycle is marked so (after its adds, on the same connection): a job of it that lands late is
+   * skipped by the worker, never run.
    */
-  enqueueManualCycle(dates?: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
+  async enqueueManualCycle(dates?: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
     const now = new Date();
     const { timeZone, days } = this.config.pregen;
     const cycleId = `manual-${now.toISOString()}-${randomBytes(3).toString('hex')}`;
-    return this.enqueue(cycleId, dates ?? pregenDates(now, timeZone, days), (job) => job.remove());
+    try {
+      return await this.enqueue(cycleId, dates ?? pregenDates(now, timeZone, days));
+    } catch (error) {
+      this.redis
+        .client('queue-control')
+        .set(this.redis.key('refused-cycle', cycleId), '1', 'EX', REFUSED_CYCLE_TTL_S)
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Whether the cycle's trigger was answered as refused; false when Redis cannot tell. */
+  async wasRefused(cycleId: string): Promise<boolean> {
+    const refused = await this.redis
+      .whileAvailable('commands', 'read refused cycle', () =>
+        this.redis.client('commands').exists(this.redis.key('refused-cycle', cycleId)),
+      )
+      .catch(() => 0);
+    return refused === 1;
   }
 
   /** A background refresh of a date served stale: one job per stale version, whoever asks. */
@@ -62,36 +84,22 @@ export class PregenQueue implements RefreshRequests {
     );
   }
 
-  /**
-   * One job per date. Ids of cron and stale cycles are shared by every replica, so a late add is
-   * harmless there; `undo` is for cycles whose ids are this call's own.
-   */
-  private async enqueue(
-    cycleId: string,
-    dates: readonly ScheduleDate[],
-    undo?: (job: Job) => Promise<void>,
-  ): Promise<EnqueuedCycle> {
+  /** One job per date; a late add of a cron cycle is harmless (every replica adds the same ids). */
+  private async enqueue(cycleId: string, dates: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
     const started = performance.now();
-    const adds: Promise<Job>[] = [];
-    const jobs = await this.redis
-      .whileAvailable('queue-control', 'enqueue pre-generation cycle', () =>
+    const jobs = await this.redis.whileAvailable(
+      'queue-control',
+      'enqueue pre-generation cycle',
+      () =>
         Promise.all(
           dates.map(async (date) => {
             const data: RefreshDateJob = { date, cycleId, cycleDates: dates };
             const jobId = JobIds.refreshDate(date, cycleId);
-            const add = this.queue.add(JobName.RefreshDate, data, { jobId });
-            adds.push(add);
-            await add;
+            await this.queue.add(JobName.RefreshDate, data, { jobId });
             return { id: jobId, date };
           }),
         ),
-      )
-      .catch((error: unknown) => {
-        for (const add of undo ? adds : []) {
-          add.then(undo).catch(() => undefined);
-        }
-        throw error;
-      });
+    );
     this.logger.log({
       msg: 'pre-generation cycle enqueued',
       cycleId,

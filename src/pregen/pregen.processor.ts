@@ -17,6 +17,7 @@ import { UsersService } from '../users/users.service';
 import { CycleSummaryService } from './cycle-summary.service';
 import { JobName, JobPayloads, PREGEN_QUEUE } from './pregen.jobs';
 import { PregenJobs } from './pregen-jobs.service';
+import { PregenQueue } from './pregen-queue.service';
 
 type Handlers = { [Name in JobName]: (job: Job<JobPayloads[Name]>) => Promise<unknown> };
 
@@ -43,6 +44,7 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     private readonly summaries: CycleSummaryService,
     private readonly metrics: MetricsService,
     private readonly jobs: PregenJobs,
+    private readonly pregen: PregenQueue,
     private readonly config: AppConfig,
   ) {}
 
@@ -90,16 +92,19 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     await bounded(Promise.all(clients.map(notConnecting)));
     // A local pause that aborts the blocking fetch; its reconnect fails while Redis is down.
     const paused = this.queue.pause(true, true).catch(() => undefined);
-    if (this.running.size > 0) {
-      try {
-        await withTimeout(
-          Promise.allSettled(this.running),
-          this.config.shutdownGraceMs,
-          'finish running jobs',
-        );
-      } catch (error) {
-        this.logger.warn(`Shutting down with jobs still running: ${errorMessage(error)}`);
-      }
+    // Bull's own tally also holds jobs just fetched and their results being recorded, but a
+    // result waits for Redis: without it, this replica's running handlers are enough.
+    const bull = this.queue as Queue & { processing: Record<string, Promise<unknown>> };
+    const recorded = Promise.all(Object.values(bull.processing));
+    const ownDone = Promise.allSettled(this.running).then(() => unavailable(this.queue.client));
+    try {
+      await withTimeout(
+        Promise.race([recorded, ownDone]),
+        this.config.shutdownGraceMs,
+        'finish running jobs',
+      );
+    } catch (error) {
+      this.logger.warn(`Shutting down with jobs still running: ${errorMessage(error)}`);
     }
     if (this.queue.client.status !== 'ready') {
       this.logger.warn('Redis unavailable at shutdown: closing the queue without it');
@@ -127,6 +132,10 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
   private async refreshDate(job: Job<JobPayloads[JobName.RefreshDate]>): Promise<unknown> {
     const { date, cycleId } = job.data;
     const context = { jobId: job.id, date, cycleId, attempt: job.attemptsMade + 1 };
+    if (await this.pregen.wasRefused(cycleId)) {
+      this.logger.warn({ msg: 'refresh job skipped: its trigger was refused', ...context });
+      return { refused: true };
+    }
     this.logger.log({ msg: 'refresh job started', ...context });
     const startedAt = performance.now();
     let result: DateRefreshResult | undefined;
@@ -151,6 +160,14 @@ function bounded(step: Promise<unknown>): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** Settles once `client` has no connection to Redis. */
+function unavailable(client: Redis): Promise<void> {
+  if (client.status !== 'ready') {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => client.once('close', () => resolve()));
 }
 
 /** Settles once `client` is connected or its connect attempt has failed. */
