@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PregenQueueModule } from '../pregen/pregen-queue.module';
 import { RedisModule } from '../redis/redis.module';
 import { RefreshModule } from '../refresh/refresh.module';
+import { ScheduleModule } from '../schedule/schedule.module';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { HealthController } from './health.controller';
 import { BlobHealthIndicator } from './indicators/blob.health';
@@ -12,6 +13,7 @@ import { ReadsHealthIndicator } from './indicators/reads.health';
 import { RedisHealthIndicator } from './indicators/redis.health';
 import { ShutdownHealthIndicator } from './indicators/shutdown.health';
 import { UpstreamHealthIndicator } from './indicators/upstream.health';
+import { WarmUpHealthIndicator } from './indicators/warm-up.health';
 import { BlobModule } from '../blob/blob.module';
 
 /** Kubernetes probes and the details page: one indicator per dependency. */
@@ -23,6 +25,7 @@ import { BlobModule } from '../blob/blob.module';
     PregenQueueModule,
     RefreshModule,
     UpstreamModule,
+    ScheduleModule,
   ],
   controllers: [HealthController],
   providers: [
@@ -33,6 +36,7 @@ import { BlobModule } from '../blob/blob.module';
     PregenHealthIndicator,
     ReadsHealthIndicator,
     ShutdownHealthIndicator,
+    WarmUpHealthIndicator,
   ],
 })
 export class HealthModule {}

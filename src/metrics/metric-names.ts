@@ -14,6 +14,10 @@ export const MetricNames = {
   pregenDocuments: 'schedule_cache_pregen_documents_total',
   pregenLastSuccess: 'schedule_cache_pregen_last_success_timestamp_seconds',
   queueJobs: 'schedule_cache_queue_jobs',
+  warmUpDuration: 'schedule_cache_warmup_duration_seconds',
+  warmUpDocuments: 'schedule_cache_warmup_documents',
+  retentionRuns: 'schedule_cache_retention_runs_total',
+  retentionDeletedBlobs: 'schedule_cache_retention_deleted_blobs_total',
   throttledRequests: 'schedule_cache_throttled_requests_total',
   rateLimitErrors: 'schedule_cache_rate_limit_errors_total',
 } as const;

@@ -6,7 +6,7 @@ import { RedisClientService } from '../redis/redis-client.service';
 import { RefreshRequests } from '../refresh/refresh-requests';
 import { ScheduleDate } from '../domain/schedule-key';
 import { pregenDates } from '../domain/pregen-dates';
-import { JobIds, JobName, PREGEN_CONTROL_QUEUE, RefreshDateJob } from './pregen.jobs';
+import { JobIds, JobName, PREGEN_CONTROL_QUEUE, RefreshDateJob, RetentionJob } from './pregen.jobs';
 
 // Longer than any outage a late add could come out of.
 const REFUSED_CYCLE_TTL_S = 86_400;
@@ -41,6 +41,17 @@ export class PregenQueue implements RefreshRequests {
     const jobId = JobIds.syncUsers(cycleId);
     await this.redis.whileAvailable('queue-control', 'enqueue users sync', () =>
       this.queue.add(JobName.SyncUsers, { cycleId }, { jobId }),
+    );
+    return jobId;
+  }
+
+  /** The retention run of the slot's day: its id dedupes every tick and replica of that day. */
+  async enqueueRetention(slot: Date): Promise<string> {
+    const [date] = pregenDates(slot, this.config.pregen.timeZone, 1);
+    const jobId = JobIds.retention(date);
+    const data: RetentionJob = { date };
+    await this.redis.whileAvailable('queue-control', 'enqueue retention', () =>
+      this.queue.add(JobName.Retention, data, { jobId }),
     );
     return jobId;
   }

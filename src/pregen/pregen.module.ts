@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { RedisModule } from '../redis/redis.module';
 import { RefreshModule } from '../refresh/refresh.module';
 import { RefreshRequests } from '../refresh/refresh-requests';
+import { RetentionModule } from '../retention/retention.module';
 import { UsersModule } from '../users/users.module';
 import { CycleSummaryService } from './cycle-summary.service';
 import { PregenAdminController } from './pregen-admin.controller';
@@ -24,6 +25,7 @@ import { MetricsModule } from '../metrics/metrics.module';
     RedisModule,
     AuthModule,
     RefreshModule,
+    RetentionModule,
     UsersModule,
   ],
   controllers: [PregenAdminController],
