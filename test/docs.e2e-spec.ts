@@ -21,12 +21,12 @@ const ROUTES: readonly { method: string; path: string; statuses: string[] }[] = 
     path: '/api/dr-schedule/users',
     statuses: ['200', '401', '403', '502', '503', '504'],
   },
-  { method: 'post', path: '/api/admin/pregen', statuses: ['202', '400', '401', '403'] },
-  { method: 'get', path: '/api/admin/jobs', statuses: ['200', '400', '401', '403'] },
+  { method: 'post', path: '/api/admin/pregen', statuses: ['202', '400', '401', '403', '503'] },
+  { method: 'get', path: '/api/admin/jobs', statuses: ['200', '400', '401', '403', '503'] },
   {
     method: 'post',
     path: '/api/admin/jobs/{id}/retry',
-    statuses: ['202', '401', '403', '404', '409'],
+    statuses: ['202', '401', '403', '404', '409', '503'],
   },
   {
     method: 'get',

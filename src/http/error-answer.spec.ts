@@ -4,6 +4,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ScheduleQueryError } from '../domain/schedule-key';
+import { RedisUnavailableError } from '../redis/redis-unavailable.error';
 import { UpstreamError } from '../upstream/upstream.errors';
 import { errorAnswer } from './error-answer';
 
@@ -51,6 +52,16 @@ describe(errorAnswer.name, () => {
     expect(errorAnswer(new ServiceUnavailableException(report))).toEqual({
       status: 503,
       body: report,
+    });
+  });
+
+  it('should answer Redis being unavailable with 503, its message and a Retry-After', () => {
+    const error = new RedisUnavailableError('list jobs: Redis is unavailable');
+
+    expect(errorAnswer(error)).toEqual({
+      status: 503,
+      body: { message: 'list jobs: Redis is unavailable' },
+      headers: { 'retry-after': '5' },
     });
   });
 });

@@ -10,6 +10,7 @@ import { HealthCheckResult } from '@nestjs/terminus';
 import { FastifyReply } from 'fastify';
 import { Duplex } from 'node:stream';
 import { ScheduleQueryError } from '../domain/schedule-key';
+import { RedisUnavailableError } from '../redis/redis-unavailable.error';
 import { UpstreamError } from '../upstream/upstream.errors';
 import { upstreamFailureAnswer } from '../upstream/upstream-failure';
 
@@ -17,6 +18,7 @@ import { upstreamFailureAnswer } from '../upstream/upstream-failure';
 export interface ErrorAnswer {
   readonly status: number;
   readonly body: { readonly message: string } | HealthCheckResult;
+  /** E.g. `Retry-After` when a dependency is down. */
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -26,6 +28,13 @@ const logger = new Logger('Errors');
 export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof ScheduleQueryError) {
     return { status: HttpStatus.BAD_REQUEST, body: { message: error.message } };
+  }
+  if (error instanceof RedisUnavailableError) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: { message: error.message },
+      headers: { 'retry-after': String(error.retryAfterS) },
+    };
   }
   if (error instanceof UpstreamError) {
     return upstreamFailureAnswer(error, logger);

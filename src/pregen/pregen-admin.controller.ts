@@ -22,6 +22,12 @@ import { EnqueuedCycle, PregenQueue } from './pregen-queue.service';
 
 @ApiTags('admin')
 @ApiAdmin()
+@ApiMessage(503, 'Redis is unavailable: nothing was done.', ['list jobs: Redis is unavailable'], {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again.',
+    schema: { type: 'integer' },
+  },
+})
 @Controller('api/admin')
 @UseGuards(AdminGuard)
 export class PregenAdminController {

@@ -1,7 +1,7 @@
-import { InjectQueue } from '@nestjs/bull';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { JobStatus, Queue } from 'bull';
-import { PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
+import { RedisClientService } from '../redis/redis-client.service';
+import { PREGEN_CONTROL_QUEUE, RefreshDateJob } from './pregen.jobs';
 
 export type ListableState = Extract<JobStatus, 'failed' | 'completed' | 'active' | 'waiting'>;
 
@@ -22,13 +22,21 @@ export interface JobView {
 export class JobNotFoundError extends Error {}
 export class JobNotRetryableError extends Error {}
 
-/** What operators see and do with jobs: list them by state, count them, retry a failed one. */
+/**
+ * What operators see and do with jobs: list them by state, count them, retry a failed one.
+ * Each call is bounded in time and fails with RedisUnavailableError while Redis is down.
+ */
 @Injectable()
 export class PregenJobs {
-  constructor(@InjectQueue(PREGEN_QUEUE) private readonly queue: Queue) {}
+  constructor(
+    @Inject(PREGEN_CONTROL_QUEUE) private readonly queue: Queue,
+    private readonly redis: RedisClientService,
+  ) {}
 
   async listJobs(state: ListableState, limit: number): Promise<JobView[]> {
-    const jobs = await this.queue.getJobs([state], 0, limit - 1);
+    const jobs = await this.redis.whileAvailable('queue-control', 'list jobs', () =>
+      this.queue.getJobs([state], 0, limit - 1),
+    );
     return jobs
       .filter((job) => job !== null)
       .slice(0, limit)
@@ -52,18 +60,24 @@ export class PregenJobs {
 
   /** Job counts by state, for health details and metrics. */
   counts(): Promise<Record<string, number>> {
-    return this.queue.getJobCounts() as unknown as Promise<Record<string, number>>;
+    return this.redis.whileAvailable(
+      'queue-control',
+      'count jobs',
+      () => this.queue.getJobCounts() as unknown as Promise<Record<string, number>>,
+    );
   }
 
-  async retry(id: string): Promise<{ id: string; state: 'waiting' }> {
-    const job = await this.queue.getJob(id);
-    if (!job) {
-      throw new JobNotFoundError(`No job ${id}`);
-    }
-    if (!(await job.isFailed())) {
-      throw new JobNotRetryableError(`Job ${id} is ${await job.getState()}, not failed`);
-    }
-    await job.retry();
-    return { id, state: 'waiting' };
+  retry(id: string): Promise<{ id: string; state: 'waiting' }> {
+    return this.redis.whileAvailable('queue-control', 'retry job', async () => {
+      const job = await this.queue.getJob(id);
+      if (!job) {
+        throw new JobNotFoundError(`No job ${id}`);
+      }
+      if (!(await job.isFailed())) {
+        throw new JobNotRetryableError(`Job ${id} is ${await job.getState()}, not failed`);
+      }
+      await job.retry();
+      return { id, state: 'waiting' as const };
+    });
   }
 }

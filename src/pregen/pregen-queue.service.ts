@@ -1,29 +1,32 @@
-import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
-import { withTimeout } from '../common/with-timeout';
 import { AppConfig } from '../config/app-config';
+import { RedisClientService } from '../redis/redis-client.service';
 import { RefreshRequests } from '../refresh/refresh-requests';
 import { ScheduleDate } from '../domain/schedule-key';
 import { pregenDates } from '../domain/pregen-dates';
-import { JobIds, JobName, PREGEN_QUEUE, RefreshDateJob, RetentionJob } from './pregen.jobs';
+import { JobIds, JobName, PREGEN_CONTROL_QUEUE, RefreshDateJob, RetentionJob } from './pregen.jobs';
 
-// A Redis outage can make queue.add() hang; a tick must never pile up behind it.
-const ENQUEUE_TIMEOUT_MS = 5_000;
+// Longer than any outage a late add could come out of.
+const REFUSED_CYCLE_TTL_S = 86_400;
 
 export interface EnqueuedCycle {
   readonly cycleId: string;
   readonly jobs: { readonly id: string; readonly date: ScheduleDate }[];
 }
 
-/** Producer side of pre-generation: cycles become one Bull job per date. */
+/**
+ * Producer side of pre-generation: cycles become one Bull job per date. Every add is bounded in
+ * time and fails with RedisUnavailableError while Redis is down; none is queued for later.
+ */
 @Injectable()
 export class PregenQueue implements RefreshRequests {
   private readonly logger = new Logger(PregenQueue.name);
 
   constructor(
-    @InjectQueue(PREGEN_QUEUE) private readonly queue: Queue,
+    @Inject(PREGEN_CONTROL_QUEUE) private readonly queue: Queue,
+    private readonly redis: RedisClientService,
     private readonly config: AppConfig,
   ) {}
 
@@ -36,10 +39,8 @@ export class PregenQueue implements RefreshRequests {
   async enqueueUsersSync(slot: Date): Promise<string> {
     const cycleId = `cron-${slot.toISOString()}`;
     const jobId = JobIds.syncUsers(cycleId);
-    await withTimeout(
+    await this.redis.whileAvailable('queue-control', 'enqueue users sync', () =>
       this.queue.add(JobName.SyncUsers, { cycleId }, { jobId }),
-      ENQUEUE_TIMEOUT_MS,
-      'enqueue users sync',
     );
     return jobId;
   }
@@ -49,46 +50,66 @@ export class PregenQueue implements RefreshRequests {
     const [date] = pregenDates(slot, this.config.pregen.timeZone, 1);
     const jobId = JobIds.retention(date);
     const data: RetentionJob = { date };
-    await withTimeout(
+    await this.redis.whileAvailable('queue-control', 'enqueue retention', () =>
       this.queue.add(JobName.Retention, data, { jobId }),
-      ENQUEUE_TIMEOUT_MS,
-      'enqueue retention',
     );
     return jobId;
   }
 
-  /** An operator's cycle: always new jobs, for the given dates or the usual window. */
-  enqueueManualCycle(dates?: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
+  /**
+   * An operator's cycle: always new jobs, for the given dates or the usual window. A refused
+   * cycle is marked so (after its adds, on the same connection): a job of it that lands late is
+   * skipped by the worker, never run.
+   */
+  async enqueueManualCycle(dates?: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
     const now = new Date();
     const { timeZone, days } = this.config.pregen;
     const cycleId = `manual-${now.toISOString()}-${randomBytes(3).toString('hex')}`;
-    return this.enqueue(cycleId, dates ?? pregenDates(now, timeZone, days));
+    try {
+      return await this.enqueue(cycleId, dates ?? pregenDates(now, timeZone, days));
+    } catch (error) {
+      this.redis
+        .client('queue-control')
+        .set(this.redis.key('refused-cycle', cycleId), '1', 'EX', REFUSED_CYCLE_TTL_S)
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Whether the cycle's trigger was answered as refused; false when Redis cannot tell. */
+  async wasRefused(cycleId: string): Promise<boolean> {
+    const refused = await this.redis
+      .whileAvailable('commands', 'read refused cycle', () =>
+        this.redis.client('commands').exists(this.redis.key('refused-cycle', cycleId)),
+      )
+      .catch(() => 0);
+    return refused === 1;
   }
 
   /** A background refresh of a date served stale: one job per stale version, whoever asks. */
   async requestRefresh(date: ScheduleDate, version: string): Promise<void> {
     const cycleId = `stale-${version}`;
     const data: RefreshDateJob = { date, cycleId, cycleDates: [date] };
-    await withTimeout(
+    await this.redis.whileAvailable('queue-control', 'enqueue stale refresh', () =>
       this.queue.add(JobName.RefreshDate, data, { jobId: JobIds.staleRefresh(date, version) }),
-      ENQUEUE_TIMEOUT_MS,
-      'enqueue stale refresh',
     );
   }
 
+  /** One job per date; a late add of a cron cycle is harmless (every replica adds the same ids). */
   private async enqueue(cycleId: string, dates: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
     const started = performance.now();
-    const jobs = await withTimeout(
-      Promise.all(
-        dates.map(async (date) => {
-          const data: RefreshDateJob = { date, cycleId, cycleDates: dates };
-          const jobId = JobIds.refreshDate(date, cycleId);
-          await this.queue.add(JobName.RefreshDate, data, { jobId });
-          return { id: jobId, date };
-        }),
-      ),
-      ENQUEUE_TIMEOUT_MS,
+    const jobs = await this.redis.whileAvailable(
+      'queue-control',
       'enqueue pre-generation cycle',
+      () =>
+        Promise.all(
+          dates.map(async (date) => {
+            const data: RefreshDateJob = { date, cycleId, cycleDates: dates };
+            const jobId = JobIds.refreshDate(date, cycleId);
+            await this.queue.add(JobName.RefreshDate, data, { jobId });
+            return { id: jobId, date };
+          }),
+        ),
     );
     this.logger.log({
       msg: 'pre-generation cycle enqueued',

@@ -40,3 +40,9 @@ export const JobIds = {
   /** Every replica serving the same stale version of a date names the same job. */
   staleRefresh: (date: ScheduleDate, version: string): string => `stale:${date}:${version}`,
 } as const;
+
+/**
+ * DI token of the queue as producers and operators use it: on a connection whose commands fail
+ * at once while Redis is down and are never sent later (see RedisClientService.whileAvailable).
+ */
+export const PREGEN_CONTROL_QUEUE = 'pregen-control-queue';

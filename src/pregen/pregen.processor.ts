@@ -19,17 +19,23 @@ import { UsersService } from '../users/users.service';
 import { CycleSummaryService } from './cycle-summary.service';
 import { JobName, JobPayloads, PREGEN_QUEUE } from './pregen.jobs';
 import { PregenJobs } from './pregen-jobs.service';
+import { PregenQueue } from './pregen-queue.service';
 
 // A job refused an upstream slot tries again after this, without using up an attempt.
 const SLOT_RETRY_MS = 1_000;
 
 type Handlers = { [Name in JobName]: (job: Job<JobPayloads[Name]>) => Promise<unknown> };
 
+// Each step of closing the queue: a connect under way ends, quitting is bounded by Bull to 0.5 s.
+const CLOSE_STEP_MS = 3_000;
+
 /** Consumer side: runs queued jobs on this replica and stops taking them on shutdown. */
 @Injectable()
 export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PregenProcessor.name);
   private closing = false;
+  /** This replica's jobs under way, known without asking Redis. */
+  private readonly running = new Set<Promise<unknown>>();
 
   private readonly handlers: Handlers = {
     [JobName.RefreshDate]: (job) => this.refreshDate(job),
@@ -45,6 +51,7 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     private readonly summaries: CycleSummaryService,
     private readonly metrics: MetricsService,
     private readonly jobs: PregenJobs,
+    private readonly pregen: PregenQueue,
     private readonly config: AppConfig,
   ) {}
 
@@ -81,18 +88,38 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     this.queue.on('failed', (job: Job) => void this.summaries.onJobFinished(job));
   }
 
-  /** Stop taking jobs and give the running ones a bounded time to finish. */
+  /**
+   * Stop taking jobs, give this replica's running ones a bounded time to finish, then close the
+   * queue without waiting for Redis, which may be down.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
+    // Bull's clients are quit and reconnected below: one still connecting would reject unhandled.
+    const clients = (this.queue as Queue & { clients: Redis[] }).clients;
+    await bounded(Promise.all(clients.map(notConnecting)));
+    // A local pause that aborts the blocking fetch; its reconnect fails while Redis is down.
+    const paused = this.queue.pause(true, true).catch(() => undefined);
+    // Bull's own tally also holds jobs just fetched and their results being recorded, but a
+    // result waits for Redis: without it, this replica's running handlers are enough.
+    const bull = this.queue as Queue & { processing: Record<string, Promise<unknown>> };
+    const recorded = Promise.all(Object.values(bull.processing));
+    const ownDone = Promise.allSettled(this.running).then(() => unavailable(this.queue.client));
     try {
-      // Closing a queue whose connections are still starting leaves Bull with unhandled rejections.
-      // Bull's event and blocking clients exist once a worker runs; its typings omit them.
-      const queue = this.queue as Queue & { eclient: Redis; bclient: Redis };
-      const clients = [queue.client, queue.eclient, queue.bclient];
-      await withTimeout(Promise.all(clients.map(connected)), this.config.shutdownGraceMs, 'Redis');
-      await withTimeout(this.queue.pause(true), this.config.shutdownGraceMs, 'finish running jobs');
+      await withTimeout(
+        Promise.race([recorded, ownDone]),
+        this.config.shutdownGraceMs,
+        'finish running jobs',
+      );
     } catch (error) {
       this.logger.warn(`Shutting down with jobs still running: ${errorMessage(error)}`);
+    }
+    if (this.queue.client.status !== 'ready') {
+      this.logger.warn('Redis unavailable at shutdown: closing the queue without it');
+    }
+    await bounded(paused);
+    // Bull's close() would wait for every fetch, and a fetch on a lost connection never ends.
+    if (!(await bounded(this.queue.close(true)))) {
+      this.logger.warn(`Queue not closed within ${CLOSE_STEP_MS} ms`);
     }
   }
 
@@ -102,7 +129,11 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
     if (!handler) {
       return Promise.reject(new Error(`No handler for job ${job.name}`));
     }
-    return handler(job);
+    const run = handler(job);
+    this.running.add(run);
+    const forget = () => this.running.delete(run);
+    run.then(forget, forget);
+    return run;
   }
 
   /** The cap on upstream calls is back-pressure, not a failure: wait for a slot while running. */
@@ -123,6 +154,10 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
   private async refreshDate(job: Job<JobPayloads[JobName.RefreshDate]>): Promise<unknown> {
     const { date, cycleId } = job.data;
     const context = { jobId: job.id, date, cycleId, attempt: job.attemptsMade + 1 };
+    if (await this.pregen.wasRefused(cycleId)) {
+      this.logger.warn({ msg: 'refresh job skipped: its trigger was refused', ...context });
+      return { refused: true };
+    }
     this.logger.log({ msg: 'refresh job started', ...context });
     const startedAt = performance.now();
     let result: DateRefreshResult | undefined;
@@ -147,8 +182,32 @@ function isBusy(error: unknown): boolean {
   return error instanceof UpstreamError && error.kind === 'busy';
 }
 
-function connected(client: Redis): Promise<void> {
-  return client.status === 'ready'
-    ? Promise.resolve()
-    : new Promise((resolve) => client.once('ready', () => resolve()));
+/** Whether `step` settled in time; it never rejects. */
+function bounded(step: Promise<unknown>): Promise<boolean> {
+  return withTimeout(step, CLOSE_STEP_MS, 'close the queue').then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Settles once `client` has no connection to Redis. */
+function unavailable(client: Redis): Promise<void> {
+  if (client.status !== 'ready') {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => client.once('close', () => resolve()));
+}
+
+/** Settles once `client` is connected or its connect attempt has failed. */
+function notConnecting(client: Redis): Promise<void> {
+  if (client.status !== 'connecting' && client.status !== 'connect') {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const done = () => {
+      client.off('ready', done).off('close', done);
+      resolve();
+    };
+    client.once('ready', done).once('close', done);
+  });
 }

@@ -1,8 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import { InjectQueue } from '@nestjs/bull';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Queue } from 'bull';
 import { FastifyInstance } from 'fastify';
@@ -10,7 +9,9 @@ import { ADMIN_CHALLENGE } from '../auth/admin-credential';
 import { AuthMessages, authFailure } from '../auth/auth.errors';
 import { Authenticator } from '../auth/authenticator';
 import { Principal } from '../auth/principal';
-import { PREGEN_QUEUE } from './pregen.jobs';
+import { errorAnswer } from '../http/error-answer';
+import { RedisClientService } from '../redis/redis-client.service';
+import { PREGEN_CONTROL_QUEUE } from './pregen.jobs';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
@@ -23,8 +24,9 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
 export class QueueBoard implements OnModuleInit {
   constructor(
     private readonly host: HttpAdapterHost,
-    @InjectQueue(PREGEN_QUEUE) private readonly queue: Queue,
+    @Inject(PREGEN_CONTROL_QUEUE) private readonly queue: Queue,
     private readonly authenticator: Authenticator,
+    private readonly redis: RedisClientService,
   ) {}
 
   onModuleInit(): void {
@@ -50,6 +52,16 @@ export class QueueBoard implements OnModuleInit {
           }
           if (principal.role !== 'admin') {
             await reply.code(403).send({ message: AuthMessages.adminRequired });
+            return;
+          }
+          // Its API reads the queue: while Redis is down, a 503 at once rather than a hang.
+          if (request.url.startsWith(`${QUEUE_BOARD_PATH}/api/`)) {
+            await this.redis
+              .whileAvailable('queue-control', 'queue UI', () => Promise.resolve())
+              .catch(async (error: unknown) => {
+                const { status, body, headers = {} } = errorAnswer(error);
+                await reply.code(status).headers(headers).send(body);
+              });
           }
         });
         await scope.register(serverAdapter.registerPlugin());

@@ -1,11 +1,19 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Redis, RedisOptions } from 'ioredis';
+import { TimeoutError, withTimeout } from '../common/with-timeout';
 import { AppConfig } from '../config/app-config';
+import { RedisUnavailableError } from './redis-unavailable.error';
 
-/** Every connection this service opens to Redis but Bull's own, by what it is for. */
-export type RedisClientName = 'commands' | 'subscriber' | 'rate-limit';
+/**
+ * Every connection this service opens to Redis but the Bull worker's own, by what it is for.
+ * `queue-control` carries the queue's producers and operators' commands.
+ */
+export type RedisClientName = 'commands' | 'subscriber' | 'rate-limit' | 'queue-control';
 
 const WARNING_INTERVAL_MS = 30_000;
+// What an operator or a request may wait for Redis: a connect in progress, then the command.
+const READY_WAIT_MS = 1_000;
+const COMMAND_TIMEOUT_MS = 3_000;
 
 /**
  * The one owner of Redis clients: their options, the key prefix (REDIS_KEY_PREFIX) every key
@@ -41,6 +49,25 @@ export class RedisClientService implements OnApplicationShutdown {
     return { redis: bullRedisOptions(this.config.redis.url), prefix: this.config.redis.keyPrefix };
   }
 
+  /**
+   * `work` on the named client, bounded in time: RedisUnavailableError when the client is not
+   * connected within a second, or the work gets no answer in time or fails on a lost connection.
+   */
+  async whileAvailable<T>(name: RedisClientName, what: string, work: () => Promise<T>): Promise<T> {
+    const client = this.client(name);
+    if (!(await ready(client, READY_WAIT_MS))) {
+      throw new RedisUnavailableError(`${what}: Redis is unavailable`);
+    }
+    try {
+      return await withTimeout(work(), COMMAND_TIMEOUT_MS, what);
+    } catch (error) {
+      if (error instanceof TimeoutError || client.status !== 'ready') {
+        throw new RedisUnavailableError(`${what}: Redis is unavailable`);
+      }
+      throw error;
+    }
+  }
+
   /** One round trip on the commands connection. */
   async ping(): Promise<void> {
     await this.client('commands').ping();
@@ -57,11 +84,10 @@ export class RedisClientService implements OnApplicationShutdown {
     switch (name) {
       case 'rate-limit':
         // A check fails at once while disconnected instead of queueing behind the reconnect.
-        return {
-          keyPrefix: `${this.key('rate-limit')}:`,
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 0,
-        };
+        return { keyPrefix: `${this.key('rate-limit')}:`, ...FAIL_FAST };
+      case 'queue-control':
+        // Bull sets its own key prefix. A refused command must never run after its caller gave up.
+        return FAIL_FAST;
       case 'commands':
       case 'subscriber':
         return { maxRetriesPerRequest: 1 };
@@ -75,6 +101,33 @@ export class RedisClientService implements OnApplicationShutdown {
       this.warnedAt.set(name, now);
       this.logger.warn(`Redis (${name}): ${error.message}`);
     }
+  }
+}
+
+/**
+ * Commands fail at once while disconnected; those in flight when the connection drops fail too
+ * (maxRetriesPerRequest 0 flushes them at the first close) instead of being sent again later.
+ */
+const FAIL_FAST: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  autoResendUnfulfilledCommands: false,
+};
+
+/** Whether `client` is connected, waiting at most `ms` for a connect in progress. */
+async function ready(client: Redis, ms: number): Promise<boolean> {
+  if (client.status === 'ready') {
+    return true;
+  }
+  let onReady!: () => void;
+  const connected = new Promise<void>((resolve) => client.once('ready', (onReady = resolve)));
+  try {
+    await withTimeout(connected, ms, 'Redis connect');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.off('ready', onReady);
   }
 }
 

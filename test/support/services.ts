@@ -33,11 +33,12 @@ export function azuriteConnectionString(port: number): string {
   );
 }
 
-export async function startRedis(): Promise<RunningService> {
+/** An empty Redis without persistence; on `port` to stand in for one that was stopped. */
+export async function startRedis(port?: number): Promise<RunningService> {
   if (spawnSync('redis-server', ['--version']).error) {
     throw new Error('redis-server is not installed: run scripts/test.sh, which installs it');
   }
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
