@@ -118,6 +118,20 @@ export const JOB_VIEW_SCHEMA: SchemaObject = {
   },
 };
 
+export const JOB_DETAILS_SCHEMA: SchemaObject = {
+  ...JOB_VIEW_SCHEMA,
+  required: [...(JOB_VIEW_SCHEMA.required ?? []), 'stacktrace'],
+  properties: {
+    ...JOB_VIEW_SCHEMA.properties,
+    state: { type: 'string', example: 'failed' },
+    stacktrace: {
+      type: 'array',
+      items: { type: 'string' },
+      description: "Each failed attempt's stack, oldest first.",
+    },
+  },
+};
+
 export const RETRIED_JOB_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['id', 'state'],

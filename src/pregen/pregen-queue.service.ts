@@ -7,10 +7,16 @@ import { AppConfig } from '../config/app-config';
 import { RefreshRequests } from '../refresh/refresh-requests';
 import { ScheduleDate } from '../domain/schedule-key';
 import { pregenDates } from '../domain/pregen-dates';
-import { JobIds, JobName, PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
+import { CycleTrigger, JobIds, JobName, PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
 
 // A Redis outage can make queue.add() hang; a tick must never pile up behind it.
 const ENQUEUE_TIMEOUT_MS = 5_000;
+
+/** Who asked for a manual cycle, and through what. */
+export interface OperatorOrigin {
+  readonly trigger: Extract<CycleTrigger, 'manual' | 'cli'>;
+  readonly actor?: string;
+}
 
 export interface EnqueuedCycle {
   readonly cycleId: string;
@@ -30,7 +36,9 @@ export class PregenQueue implements RefreshRequests {
   /** A cron cycle: the slot names it, so replicas firing for the same slot add each job once. */
   enqueueScheduledCycle(slot: Date): Promise<EnqueuedCycle> {
     const { timeZone, days } = this.config.pregen;
-    return this.enqueue(`cron-${slot.toISOString()}`, pregenDates(slot, timeZone, days));
+    return this.enqueue(`cron-${slot.toISOString()}`, pregenDates(slot, timeZone, days), {
+      trigger: 'cron',
+    });
   }
 
   async enqueueUsersSync(slot: Date): Promise<string> {
@@ -45,17 +53,20 @@ export class PregenQueue implements RefreshRequests {
   }
 
   /** An operator's cycle: always new jobs, for the given dates or the usual window. */
-  enqueueManualCycle(dates?: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
+  enqueueManualCycle(
+    dates?: readonly ScheduleDate[],
+    origin: OperatorOrigin = { trigger: 'manual' },
+  ): Promise<EnqueuedCycle> {
     const now = new Date();
     const { timeZone, days } = this.config.pregen;
-    const cycleId = `manual-${now.toISOString()}-${randomBytes(3).toString('hex')}`;
-    return this.enqueue(cycleId, dates ?? pregenDates(now, timeZone, days));
+    const cycleId = `${origin.trigger}-${now.toISOString()}-${randomBytes(3).toString('hex')}`;
+    return this.enqueue(cycleId, dates ?? pregenDates(now, timeZone, days), origin);
   }
 
   /** A background refresh of a date served stale: one job per stale version, whoever asks. */
   async requestRefresh(date: ScheduleDate, version: string): Promise<void> {
     const cycleId = `stale-${version}`;
-    const data: RefreshDateJob = { date, cycleId, cycleDates: [date] };
+    const data: RefreshDateJob = { date, cycleId, cycleDates: [date], trigger: 'stale' };
     await withTimeout(
       this.queue.add(JobName.RefreshDate, data, { jobId: JobIds.staleRefresh(date, version) }),
       ENQUEUE_TIMEOUT_MS,
@@ -63,12 +74,16 @@ export class PregenQueue implements RefreshRequests {
     );
   }
 
-  private async enqueue(cycleId: string, dates: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
+  private async enqueue(
+    cycleId: string,
+    dates: readonly ScheduleDate[],
+    origin: Pick<RefreshDateJob, 'trigger' | 'actor'>,
+  ): Promise<EnqueuedCycle> {
     const started = performance.now();
     const jobs = await withTimeout(
       Promise.all(
         dates.map(async (date) => {
-          const data: RefreshDateJob = { date, cycleId, cycleDates: dates };
+          const data: RefreshDateJob = { date, cycleId, cycleDates: dates, ...origin };
           const jobId = JobIds.refreshDate(date, cycleId);
           await this.queue.add(JobName.RefreshDate, data, { jobId });
           return { id: jobId, date };
