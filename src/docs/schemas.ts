@@ -180,3 +180,24 @@ export const HEALTH_SCHEMA: SchemaObject = {
     details: HEALTH_INDICATORS,
   },
 };
+
+const UPDATED = {
+  updatedBy: { type: 'string', nullable: true, description: "The token's sub, or admin-api-token" },
+  updatedAt: { type: 'string', format: 'date-time', nullable: true },
+} satisfies Record<string, SchemaObject>;
+
+export const PREGEN_SCHEDULE_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['paused', 'reason', 'updatedBy', 'updatedAt'],
+  properties: {
+    paused: { type: 'boolean' },
+    reason: { type: 'string', nullable: true, maxLength: 200 },
+    ...UPDATED,
+  },
+};
+
+export const SERVE_MODE_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['mode', 'updatedBy', 'updatedAt'],
+  properties: { mode: { type: 'string', enum: ['cache', 'upstream'] }, ...UPDATED },
+};

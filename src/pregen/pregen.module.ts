@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { RedisModule } from '../redis/redis.module';
 import { RefreshModule } from '../refresh/refresh.module';
 import { RefreshRequests } from '../refresh/refresh-requests';
+import { SwitchesModule } from '../switches/switches.module';
 import { UsersModule } from '../users/users.module';
 import { CycleSummaryService } from './cycle-summary.service';
 import { PregenAdminController } from './pregen-admin.controller';
@@ -25,6 +26,7 @@ import { MetricsModule } from '../metrics/metrics.module';
     AuthModule,
     RefreshModule,
     UsersModule,
+    SwitchesModule,
   ],
   controllers: [PregenAdminController],
   providers: [
