@@ -201,3 +201,44 @@ export const SERVE_MODE_SCHEMA: SchemaObject = {
   required: ['mode', 'updatedBy', 'updatedAt'],
   properties: { mode: { type: 'string', enum: ['cache', 'upstream'] }, ...UPDATED },
 };
+
+const COUNT: SchemaObject = { type: 'integer', minimum: 0 };
+
+export const CYCLES_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['cycles'],
+  properties: {
+    cycles: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: [
+          'id',
+          'trigger',
+          'actor',
+          'startedAt',
+          'finishedAt',
+          'dates',
+          'generated',
+          'unchanged',
+          'emptied',
+          'failed',
+          'upstreamMs',
+        ],
+        properties: {
+          id: { type: 'string', example: 'cli-2026-11-23T10:31:07.123Z-a1b2c3' },
+          trigger: { type: 'string', enum: ['cron', 'manual', 'stale', 'cli'] },
+          actor: { type: 'string', nullable: true, example: 'admin-api-token' },
+          startedAt: { type: 'string', format: 'date-time' },
+          finishedAt: { ...NULLABLE_TIME, description: 'null while its jobs run' },
+          dates: { type: 'array', items: { type: 'string', format: 'date' } },
+          generated: { ...COUNT, description: 'documents written' },
+          unchanged: { ...COUNT, description: 'documents found unchanged' },
+          emptied: { ...COUNT, description: 'documents rewritten empty' },
+          failed: { ...COUNT, description: 'dates whose job ran out of attempts' },
+          upstreamMs: { ...COUNT, description: 'legacy API time summed over the dates' },
+        },
+      },
+    },
+  },
+};

@@ -9,6 +9,7 @@ import {
   Param,
   Post,
   Query,
+  Res,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
@@ -18,12 +19,22 @@ import { CurrentPrincipal, Principal } from '../auth/principal';
 import { strictValidation } from '../common/strict-validation.pipe';
 import { ApiAdmin, ApiJson, ApiMessage } from '../docs/decorators';
 import {
+  CYCLES_SCHEMA,
   ENQUEUED_CYCLE_SCHEMA,
   JOB_DETAILS_SCHEMA,
   JOB_VIEW_SCHEMA,
   RETRIED_JOB_SCHEMA,
 } from '../docs/schemas';
-import { LISTABLE_STATES, ListJobsQueryDto, PregenRequestDto } from './pregen-admin.dto';
+import { FastifyReply } from 'fastify';
+import { errorMessage } from '../common/error-message';
+import { serviceUnavailable } from '../http/service-unavailable';
+import { CycleHistory, CycleRecord } from './cycle-history.service';
+import {
+  LISTABLE_STATES,
+  ListCyclesQueryDto,
+  ListJobsQueryDto,
+  PregenRequestDto,
+} from './pregen-admin.dto';
 import {
   JobDetails,
   JobNotFoundError,
@@ -41,6 +52,7 @@ export class PregenAdminController {
   constructor(
     private readonly pregen: PregenQueue,
     private readonly jobsAdmin: PregenJobs,
+    private readonly history: CycleHistory,
   ) {}
 
   @Post('pregen')
@@ -63,6 +75,22 @@ export class PregenAdminController {
       trigger: body.trigger ?? 'manual',
       actor: principal.subject,
     });
+  }
+
+  @Get('cycles')
+  @ApiOperation({ summary: 'Recent pre-generation cycles (HISTORY_DAYS), newest first' })
+  @ApiJson(200, 'Cycle summaries.', CYCLES_SCHEMA)
+  @ApiMessage(400, 'Invalid query.', ['limit must not be greater than 500'])
+  @ApiMessage(503, 'Redis unavailable.', ['Redis unavailable: Redis: no answer within 2000 ms'])
+  async cycles(
+    @Query(strictValidation) query: ListCyclesQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ cycles: CycleRecord[] }> {
+    try {
+      return { cycles: await this.history.list(query.limit) };
+    } catch (error) {
+      throw serviceUnavailable(reply, `Redis unavailable: ${errorMessage(error)}`);
+    }
   }
 
   @Get('jobs')

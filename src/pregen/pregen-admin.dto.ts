@@ -71,3 +71,13 @@ export class ListJobsQueryDto {
   @Max(500)
   limit = 50;
 }
+
+export class ListCyclesQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 20 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit = 20;
+}

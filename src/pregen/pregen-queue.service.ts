@@ -2,7 +2,9 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
+import { errorMessage } from '../common/error-message';
 import { withTimeout } from '../common/with-timeout';
+import { CycleHistory, emptyCycle } from './cycle-history.service';
 import { AppConfig } from '../config/app-config';
 import { RefreshRequests } from '../refresh/refresh-requests';
 import { ScheduleDate } from '../domain/schedule-key';
@@ -31,6 +33,7 @@ export class PregenQueue implements RefreshRequests {
   constructor(
     @InjectQueue(PREGEN_QUEUE) private readonly queue: Queue,
     private readonly config: AppConfig,
+    private readonly history: CycleHistory,
   ) {}
 
   /** A cron cycle: the slot names it, so replicas firing for the same slot add each job once. */
@@ -72,6 +75,7 @@ export class PregenQueue implements RefreshRequests {
       ENQUEUE_TIMEOUT_MS,
       'enqueue stale refresh',
     );
+    await this.recordStart(cycleId, [date], { trigger: 'stale' });
   }
 
   private async enqueue(
@@ -92,6 +96,7 @@ export class PregenQueue implements RefreshRequests {
       ENQUEUE_TIMEOUT_MS,
       'enqueue pre-generation cycle',
     );
+    await this.recordStart(cycleId, dates, origin);
     this.logger.log({
       msg: 'pre-generation cycle enqueued',
       cycleId,
@@ -99,5 +104,21 @@ export class PregenQueue implements RefreshRequests {
       enqueueMs: Math.round(performance.now() - started),
     });
     return { cycleId, jobs };
+  }
+
+  /** The history shows a cycle from its start; the jobs run whether or not this is recorded. */
+  private async recordStart(
+    cycleId: string,
+    dates: readonly ScheduleDate[],
+    origin: Pick<RefreshDateJob, 'trigger' | 'actor'>,
+  ): Promise<void> {
+    try {
+      await this.history.started({
+        ...emptyCycle(cycleId, dates, origin, new Date()),
+        finishedAt: null,
+      });
+    } catch (error) {
+      this.logger.warn(`Cycle ${cycleId} not recorded in the history: ${errorMessage(error)}`);
+    }
   }
 }

@@ -6,6 +6,7 @@ import { RefreshModule } from '../refresh/refresh.module';
 import { RefreshRequests } from '../refresh/refresh-requests';
 import { SwitchesModule } from '../switches/switches.module';
 import { UsersModule } from '../users/users.module';
+import { CycleHistory } from './cycle-history.service';
 import { CycleSummaryService } from './cycle-summary.service';
 import { PregenAdminController } from './pregen-admin.controller';
 import { PregenJobs } from './pregen-jobs.service';
@@ -35,6 +36,7 @@ import { MetricsModule } from '../metrics/metrics.module';
     PregenProcessor,
     PregenScheduler,
     CycleSummaryService,
+    CycleHistory,
     QueueBoard,
     // The read path queues refreshes of stale dates through this port.
     { provide: RefreshRequests, useExisting: PregenQueue },

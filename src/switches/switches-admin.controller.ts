@@ -1,12 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Put,
-  Res,
-  ServiceUnavailableException,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, Put, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Audited } from '../audit/audited.decorator';
@@ -14,6 +6,7 @@ import { AdminGuard } from '../auth/admin.guard';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { strictValidation } from '../common/strict-validation.pipe';
 import { ApiAdmin, ApiJson, ApiMessage } from '../docs/decorators';
+import { serviceUnavailable } from '../http/service-unavailable';
 import { PREGEN_SCHEDULE_SCHEMA, SERVE_MODE_SCHEMA } from '../docs/schemas';
 import {
   OperatorSwitches,
@@ -22,8 +15,6 @@ import {
   SwitchesUnavailableError,
 } from './operator-switches.service';
 import { PregenScheduleDto, ServeModeDto } from './switches-admin.dto';
-
-const RETRY_AFTER_S = '5';
 
 @ApiTags('admin')
 @ApiAdmin()
@@ -94,8 +85,7 @@ async function available<T>(reply: FastifyReply, pending: Promise<T>): Promise<T
     return await pending;
   } catch (error) {
     if (error instanceof SwitchesUnavailableError) {
-      void reply.header('retry-after', RETRY_AFTER_S);
-      throw new ServiceUnavailableException({ message: error.message });
+      throw serviceUnavailable(reply, error.message);
     }
     throw error;
   }
