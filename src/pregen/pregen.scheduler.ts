@@ -29,6 +29,12 @@ export class PregenScheduler implements OnApplicationBootstrap {
       this.pregen.enqueueScheduledCycle(slot),
     );
     this.schedule('users-sync', usersCron, timeZone, (slot) => this.pregen.enqueueUsersSync(slot));
+    const retention = this.config.retention;
+    if (retention.days > 0) {
+      this.schedule('retention', retention.cron, timeZone, (slot) =>
+        this.pregen.enqueueRetention(slot),
+      );
+    }
   }
 
   private schedule(
