@@ -48,6 +48,7 @@ describe(loadConfig.name, () => {
         lockMs: 30000,
         stalledCheckMs: 30000,
         usersCron: '0 * * * *',
+        historyDays: 30,
       },
       cache: {
         memoryBytes: 256 * 1024 * 1024,
@@ -58,6 +59,7 @@ describe(loadConfig.name, () => {
       retention: { days: 30, cron: '0 15 3 * * *' },
       readWindow: { pastDays: 30, futureDays: 62 },
       featureToggles: { ttlMs: 10000 },
+      serveMode: 'cache',
       shutdownGraceMs: 25000,
       adminToken: undefined,
       http: { trustProxy: false, corsOrigins: [] },

@@ -3,6 +3,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PregenQueueModule } from '../pregen/pregen-queue.module';
 import { RedisModule } from '../redis/redis.module';
 import { RefreshModule } from '../refresh/refresh.module';
+import { SwitchesModule } from '../switches/switches.module';
+
 import { ScheduleModule } from '../schedule/schedule.module';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { HealthController } from './health.controller';
@@ -25,6 +27,8 @@ import { BlobModule } from '../blob/blob.module';
     PregenQueueModule,
     RefreshModule,
     UpstreamModule,
+    SwitchesModule,
+
     ScheduleModule,
   ],
   controllers: [HealthController],

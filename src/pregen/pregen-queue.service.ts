@@ -1,15 +1,30 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
+import { errorMessage } from '../common/error-message';
 import { AppConfig } from '../config/app-config';
 import { RedisClientService } from '../redis/redis-client.service';
 import { RefreshRequests } from '../refresh/refresh-requests';
 import { ScheduleDate } from '../domain/schedule-key';
 import { pregenDates } from '../domain/pregen-dates';
-import { JobIds, JobName, PREGEN_CONTROL_QUEUE, RefreshDateJob, RetentionJob } from './pregen.jobs';
+import { CycleHistory, emptyCycle } from './cycle-history.service';
+import {
+  CycleTrigger,
+  JobIds,
+  JobName,
+  PREGEN_CONTROL_QUEUE,
+  RefreshDateJob,
+  RetentionJob,
+} from './pregen.jobs';
 
 // Longer than any outage a late add could come out of.
 const REFUSED_CYCLE_TTL_S = 86_400;
+
+/** Who asked for a manual cycle, and through what. */
+export interface OperatorOrigin {
+  readonly trigger: Extract<CycleTrigger, 'manual' | 'cli'>;
+  readonly actor?: string;
+}
 
 export interface EnqueuedCycle {
   readonly cycleId: string;
@@ -28,12 +43,15 @@ export class PregenQueue implements RefreshRequests {
     @Inject(PREGEN_CONTROL_QUEUE) private readonly queue: Queue,
     private readonly redis: RedisClientService,
     private readonly config: AppConfig,
+    private readonly history: CycleHistory,
   ) {}
 
   /** A cron cycle: the slot names it, so replicas firing for the same slot add each job once. */
   enqueueScheduledCycle(slot: Date): Promise<EnqueuedCycle> {
     const { timeZone, days } = this.config.pregen;
-    return this.enqueue(`cron-${slot.toISOString()}`, pregenDates(slot, timeZone, days));
+    return this.enqueue(`cron-${slot.toISOString()}`, pregenDates(slot, timeZone, days), {
+      trigger: 'cron',
+    });
   }
 
   async enqueueUsersSync(slot: Date): Promise<string> {
@@ -61,12 +79,15 @@ export class PregenQueue implements RefreshRequests {
    * cycle is marked so (after its adds, on the same connection): a job of it that lands late is
    * skipped by the worker, never run.
    */
-  async enqueueManualCycle(dates?: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
+  async enqueueManualCycle(
+    dates?: readonly ScheduleDate[],
+    origin: OperatorOrigin = { trigger: 'manual' },
+  ): Promise<EnqueuedCycle> {
     const now = new Date();
     const { timeZone, days } = this.config.pregen;
-    const cycleId = `manual-${now.toISOString()}-${randomBytes(3).toString('hex')}`;
+    const cycleId = `${origin.trigger}-${now.toISOString()}-${randomBytes(3).toString('hex')}`;
     try {
-      return await this.enqueue(cycleId, dates ?? pregenDates(now, timeZone, days));
+      return await this.enqueue(cycleId, dates ?? pregenDates(now, timeZone, days), origin);
     } catch (error) {
       this.redis
         .client('queue-control')
@@ -89,14 +110,19 @@ export class PregenQueue implements RefreshRequests {
   /** A background refresh of a date served stale: one job per stale version, whoever asks. */
   async requestRefresh(date: ScheduleDate, version: string): Promise<void> {
     const cycleId = `stale-${version}`;
-    const data: RefreshDateJob = { date, cycleId, cycleDates: [date] };
+    const data: RefreshDateJob = { date, cycleId, cycleDates: [date], trigger: 'stale' };
     await this.redis.whileAvailable('queue-control', 'enqueue stale refresh', () =>
       this.queue.add(JobName.RefreshDate, data, { jobId: JobIds.staleRefresh(date, version) }),
     );
+    await this.recordStart(cycleId, [date], { trigger: 'stale' });
   }
 
   /** One job per date; a late add of a cron cycle is harmless (every replica adds the same ids). */
-  private async enqueue(cycleId: string, dates: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
+  private async enqueue(
+    cycleId: string,
+    dates: readonly ScheduleDate[],
+    origin: Pick<RefreshDateJob, 'trigger' | 'actor'>,
+  ): Promise<EnqueuedCycle> {
     const started = performance.now();
     const jobs = await this.redis.whileAvailable(
       'queue-control',
@@ -104,13 +130,14 @@ export class PregenQueue implements RefreshRequests {
       () =>
         Promise.all(
           dates.map(async (date) => {
-            const data: RefreshDateJob = { date, cycleId, cycleDates: dates };
+            const data: RefreshDateJob = { date, cycleId, cycleDates: dates, ...origin };
             const jobId = JobIds.refreshDate(date, cycleId);
             await this.queue.add(JobName.RefreshDate, data, { jobId });
             return { id: jobId, date };
           }),
         ),
     );
+    await this.recordStart(cycleId, dates, origin);
     this.logger.log({
       msg: 'pre-generation cycle enqueued',
       cycleId,
@@ -118,5 +145,21 @@ export class PregenQueue implements RefreshRequests {
       enqueueMs: Math.round(performance.now() - started),
     });
     return { cycleId, jobs };
+  }
+
+  /** The history shows a cycle from its start; the jobs run whether or not this is recorded. */
+  private async recordStart(
+    cycleId: string,
+    dates: readonly ScheduleDate[],
+    origin: Pick<RefreshDateJob, 'trigger' | 'actor'>,
+  ): Promise<void> {
+    try {
+      await this.history.started({
+        ...emptyCycle(cycleId, dates, origin, new Date()),
+        finishedAt: null,
+      });
+    } catch (error) {
+      this.logger.warn(`Cycle ${cycleId} not recorded in the history: ${errorMessage(error)}`);
+    }
   }
 }

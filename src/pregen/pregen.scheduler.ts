@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { errorMessage } from '../common/error-message';
 import { AppConfig } from '../config/app-config';
+import { OperatorSwitches } from '../switches/operator-switches.service';
 import { CronSlots } from './cron-slots';
 import { PregenQueue } from './pregen-queue.service';
 
@@ -18,14 +19,12 @@ export class PregenScheduler implements OnApplicationBootstrap {
     private readonly registry: SchedulerRegistry,
     private readonly pregen: PregenQueue,
     private readonly config: AppConfig,
+    private readonly switches: OperatorSwitches,
   ) {}
 
+  /** The ticks always run: whether they enqueue is the shared pause switch's call, at each tick. */
   onApplicationBootstrap(): void {
-    const { enabled, cron, usersCron, timeZone } = this.config.pregen;
-    if (!enabled) {
-      this.logger.log('Pre-generation cron disabled (PREGEN_ENABLED=false)');
-      return;
-    }
+    const { cron, usersCron, timeZone } = this.config.pregen;
     this.schedule('pregen-cycle', cron, timeZone, (slot) =>
       this.pregen.enqueueScheduledCycle(slot),
     );
@@ -49,8 +48,14 @@ export class PregenScheduler implements OnApplicationBootstrap {
       cronTime: expression,
       timeZone,
       onTick: async () => {
+        const slot = slots.slotFor();
+        const skipped = await this.switches.ticksSkippedNow();
+        if (skipped !== null) {
+          this.logger.log({ msg: `${name} tick skipped: ${skipped}`, slot: slot.toISOString() });
+          return;
+        }
         try {
-          await enqueue(slots.slotFor());
+          await enqueue(slot);
         } catch (error) {
           this.logger.error(`${name}: enqueue failed: ${errorMessage(error)}`);
         }

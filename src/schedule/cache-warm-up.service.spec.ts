@@ -11,6 +11,8 @@ import { ScheduleRefreshService } from '../refresh/schedule-refresh.service';
 import { CacheWarmUp } from './cache-warm-up.service';
 import { DocumentCache } from './document-cache';
 import { ScheduleService } from './schedule.service';
+import { OperatorSwitches } from '../switches/operator-switches.service';
+import { UpstreamReads } from './upstream-reads.service';
 
 const COMPANIES = [59, 137, 211] as CompanyId[];
 const ENV = { PREGEN_DAYS: '3', WARMUP_TIMEOUT_MS: '30000' };
@@ -39,6 +41,8 @@ describe(CacheWarmUp.name, () => {
       new NoRequests(),
       config,
       coordinator,
+      { serveMode: 'cache' } as OperatorSwitches,
+      new UpstreamReads(upstream),
     );
     const warmUp = new CacheWarmUp(schedules, refresher, cache, new MetricsService(), config);
     warmUp.onApplicationBootstrap();
