@@ -151,5 +151,6 @@ export function serviceEnv(backends: Backends, group: string): Record<string, st
     PREGEN_ENABLED: 'false',
     SCHEDULE_TIMEZONE: 'UTC',
     ADMIN_RATE_LIMIT_PER_MINUTE: '0',
+    FAILED_AUTH_PER_MINUTE: '0',
   };
 }
