@@ -70,9 +70,13 @@ export async function countCycles(
 ): Promise<Cycle[]> {
   const BEFORE_TICK_MS = 500;
   const cycles: Cycle[] = [];
-  let previous: { atMs: number; byDate: Record<string, number> } | null = null;
+  let previous: { tick: number; atMs: number; byDate: Record<string, number> } | null = null;
   while (!until()) {
-    const nextTick = Math.ceil((Date.now() + BEFORE_TICK_MS) / cycleMs) * cycleMs;
+    // A timer can fire a millisecond early: never the tick just counted again.
+    const nextTick = Math.max(
+      Math.ceil((Date.now() + BEFORE_TICK_MS) / cycleMs) * cycleMs,
+      (previous?.tick ?? 0) + cycleMs,
+    );
     await sleep(nextTick - BEFORE_TICK_MS - Date.now());
     const byDate = { ...sim.callCounts().byDate };
     const atMs = nextTick - startedAt;
@@ -85,7 +89,7 @@ export async function countCycles(
       const calls = Object.values(delta).reduce((sum, n) => sum + n, 0);
       cycles.push({ startMs: previous.atMs, endMs: atMs, calls, byDate: delta });
     }
-    previous = { atMs, byDate };
+    previous = { tick: nextTick, atMs, byDate };
   }
   return cycles;
 }
