@@ -153,5 +153,6 @@ export function serviceEnv(backends: Backends, group: string): Record<string, st
     ADMIN_RATE_LIMIT_PER_MINUTE: '0',
     // Scenarios read dates up to a year ahead, each its own miss.
     READ_FUTURE_DAYS: '3650',
+    FAILED_AUTH_PER_MINUTE: '0',
   };
 }

@@ -21,7 +21,7 @@ export class AuthGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     try {
-      request.principal = await this.authenticator.authenticate(request.headers.authorization);
+      request.principal = await this.authenticator.authenticateRequest(request, 'bearer');
       return true;
     } catch (error) {
       const failure = authFailure(error);

@@ -1,7 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { isAdminCredential, isAdminToken } from './admin-credential';
 import { AuthenticationError, AuthMessages } from './auth.errors';
+import { CredentialScheme } from './credential-routes';
 import { Principal } from './principal';
 import { TokenVerifier } from './token-verifier';
 
@@ -27,8 +29,19 @@ export class Authenticator implements OnApplicationBootstrap {
     }
   }
 
+  /**
+   * The request's caller, verified once per request by whoever asks first (the rate-limit hook,
+   * then the route's guard reuses it).
+   */
+  authenticateRequest(request: FastifyRequest, scheme: CredentialScheme): Promise<Principal> {
+    const header = request.headers.authorization;
+    request.authentication ??=
+      scheme === 'browser' ? this.authenticateBrowser(header) : this.authenticate(header);
+    return request.authentication;
+  }
+
   /** The API: `Bearer <JWT>` or `Bearer <ADMIN_API_TOKEN>`. */
-  async authenticate(header: string | undefined): Promise<Principal> {
+  private async authenticate(header: string | undefined): Promise<Principal> {
     if (this.config.auth.disabled) {
       return AUTH_OFF_ADMIN;
     }
@@ -37,7 +50,7 @@ export class Authenticator implements OnApplicationBootstrap {
   }
 
   /** The queue UI also takes the static token as a Basic password, so a browser can log in. */
-  async authenticateBrowser(header: string | undefined): Promise<Principal> {
+  private async authenticateBrowser(header: string | undefined): Promise<Principal> {
     if (isAdminCredential(header, this.config.adminToken)) {
       return STATIC_ADMIN;
     }

@@ -21,6 +21,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by AuthGuard before any guarded Nest handler runs. */
     principal?: Principal;
+    /** The verification of the request's credential, shared by the rate-limit hook and guards. */
+    authentication?: Promise<Principal> | null;
   }
 }
 

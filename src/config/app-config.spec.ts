@@ -63,7 +63,7 @@ describe(loadConfig.name, () => {
       shutdownGraceMs: 25000,
       adminToken: undefined,
       http: { trustProxy: false, corsOrigins: [] },
-      rateLimit: { perMinute: 600, adminPerMinute: 60 },
+      rateLimit: { perMinute: 600, adminPerMinute: 60, failedAuthPerMinute: 20 },
       auth: {
         disabled: false,
         jwtSecret: SECRET,

@@ -59,7 +59,7 @@ export class AppConfig {
     corsOrigins: string[];
   };
   /** Requests per client per minute; 0 = that limit is off. */
-  readonly rateLimit!: { perMinute: number; adminPerMinute: number };
+  readonly rateLimit!: { perMinute: number; adminPerMinute: number; failedAuthPerMinute: number };
   readonly auth!: AuthConfig;
 }
 
@@ -147,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     rateLimit: {
       perMinute: vars.RATE_LIMIT_PER_MINUTE,
       adminPerMinute: vars.ADMIN_RATE_LIMIT_PER_MINUTE,
+      failedAuthPerMinute: vars.FAILED_AUTH_PER_MINUTE,
     },
     auth: {
       disabled: vars.AUTH_DISABLED,

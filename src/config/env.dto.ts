@@ -325,6 +325,13 @@ export class EnvironmentVariables {
   @Max(1_000_000)
   ADMIN_RATE_LIMIT_PER_MINUTE = 60;
 
+  // Failed authentications per client address per minute on every route that takes a credential; 0 = off.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  FAILED_AUTH_PER_MINUTE = 20;
+
   @Satisfies(
     'isTrustProxy',
     isTrustProxy,

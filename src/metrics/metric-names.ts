@@ -26,8 +26,8 @@ export const MetricNames = {
   rateLimitErrors: 'schedule_cache_rate_limit_errors_total',
 } as const;
 
-/** The rate limits: every /api request, and a lower one for /api/admin/*. */
-export const RATE_LIMITS = ['api', 'admin'] as const;
+/** The rate limits: every /api request, a lower one for /api/admin/*, failed authentications. */
+export const RATE_LIMITS = ['api', 'admin', 'failed-auth'] as const;
 export type RateLimitName = (typeof RATE_LIMITS)[number];
 
 export const REQUEST_RESULTS = ['hit', 'miss', 'stale', 'bypass', 'error'] as const;

@@ -1,19 +1,18 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Queue } from 'bull';
 import { FastifyInstance } from 'fastify';
 import { ADMIN_CHALLENGE } from '../auth/admin-credential';
 import { AuthMessages, authFailure } from '../auth/auth.errors';
 import { Authenticator } from '../auth/authenticator';
+import { QUEUE_BOARD_PATH } from '../auth/credential-routes';
 import { Principal } from '../auth/principal';
 import { errorAnswer } from '../http/error-answer';
 import { RedisClientService } from '../redis/redis-client.service';
 import { PREGEN_CONTROL_QUEUE } from './pregen.jobs';
-
-export const QUEUE_BOARD_PATH = '/admin/queues';
 
 /**
  * Bull Board is a raw Fastify plugin, so Nest guards never see its requests: an admin (JWT, or the
@@ -21,7 +20,7 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
  * encapsulation context.
  */
 @Injectable()
-export class QueueBoard implements OnModuleInit {
+export class QueueBoard implements OnApplicationBootstrap {
   constructor(
     private readonly host: HttpAdapterHost,
     @Inject(PREGEN_CONTROL_QUEUE) private readonly queue: Queue,
@@ -29,7 +28,8 @@ export class QueueBoard implements OnModuleInit {
     private readonly redis: RedisClientService,
   ) {}
 
-  onModuleInit(): void {
+  // Not onModuleInit: the plugin's context inherits only the root hooks (rate limits) added by then.
+  onApplicationBootstrap(): void {
     const serverAdapter = new FastifyAdapter();
     serverAdapter.setBasePath(QUEUE_BOARD_PATH);
     createBullBoard({ queues: [new BullAdapter(this.queue)], serverAdapter });
@@ -39,7 +39,7 @@ export class QueueBoard implements OnModuleInit {
         scope.addHook('onRequest', async (request, reply) => {
           let principal: Principal;
           try {
-            principal = await this.authenticator.authenticateBrowser(request.headers.authorization);
+            principal = await this.authenticator.authenticateRequest(request, 'browser');
           } catch (error) {
             const failure = authFailure(error);
             // Basic, so a browser asks for the password; the message says what to type there.

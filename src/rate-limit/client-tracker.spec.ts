@@ -1,29 +1,29 @@
+import { Principal } from '../auth/principal';
+import { CompanyId } from '../domain/schedule-key';
 import { clientTracker } from './client-tracker';
 
 describe(clientTracker.name, () => {
-  const request = (ip: string, authorization?: string) => ({ headers: { authorization }, ip });
+  const office: Principal = { role: 'office', subject: 'user-7', companyId: 26 as CompanyId };
 
-  it('should count a request with a credential against a digest of that credential', () => {
-    const tracker = clientTracker(request('10.0.0.1', 'Bearer secret-token-123'));
-
-    expect(tracker).toMatch(/^auth:[0-9a-f]{64}$/);
-    expect(tracker).not.toContain('secret-token-123');
-    expect(clientTracker(request('10.0.0.2', 'Bearer secret-token-123'))).toBe(tracker);
-    expect(clientTracker(request('10.0.0.1', 'Bearer other-token-456'))).not.toBe(tracker);
+  it('should count a verified caller by its role and subject, wherever it calls from', () => {
+    expect(clientTracker(office, '10.0.0.1')).toBe('user:office:user-7');
+    expect(clientTracker(office, '10.0.0.2')).toBe('user:office:user-7');
+    expect(clientTracker({ role: 'admin', subject: 'user-7' }, '10.0.0.1')).toBe(
+      'user:admin:user-7',
+    );
   });
 
-  it('should count a request without a credential against its address', () => {
-    expect(clientTracker(request('10.0.0.1'))).toBe('ip:10.0.0.1');
-    expect(clientTracker(request('::ffff:10.0.0.1'))).toBe('ip:10.0.0.1');
-    expect(clientTracker(request('10.0.0.1', ''))).toBe('ip:10.0.0.1');
+  it('should count a caller without a verified credential against its address', () => {
+    expect(clientTracker(undefined, '10.0.0.1')).toBe('ip:10.0.0.1');
+    expect(clientTracker(undefined, '::ffff:10.0.0.1')).toBe('ip:10.0.0.1');
   });
 
   it('should count an IPv6 client by its /64, which one host can hop within', () => {
-    expect(clientTracker(request('2001:db8:1:2::1'))).toBe(
-      clientTracker(request('2001:db8:1:2:ffff::9')),
+    expect(clientTracker(undefined, '2001:db8:1:2::1')).toBe(
+      clientTracker(undefined, '2001:db8:1:2:ffff::9'),
     );
-    expect(clientTracker(request('2001:db8:1:2::1'))).not.toBe(
-      clientTracker(request('2001:db8:1:3::1')),
+    expect(clientTracker(undefined, '2001:db8:1:2::1')).not.toBe(
+      clientTracker(undefined, '2001:db8:1:3::1'),
     );
   });
 });

@@ -1,21 +1,15 @@
 import ipaddr from 'ipaddr.js';
-import { hash } from 'node:crypto';
+import { Principal } from '../auth/principal';
 
 // One host can hop across its IPv6 /64: the subnet counts as one client.
 const IPV6_SUBNET = 64;
 
 /**
- * Whom a request counts against: its credential when it sends one (many clients share an
- * ingress or NAT address), else its address. Only a digest of the header reaches Redis.
+ * Whom a request counts against: its verified caller, however the credential was spelled (many
+ * clients share an ingress or NAT address), else its address. Never the credential itself.
  */
-export function clientTracker(request: {
-  headers: { authorization?: string };
-  ip: string;
-}): string {
-  const credential = request.headers.authorization;
-  return credential
-    ? `auth:${hash('sha256', credential, 'hex')}`
-    : `ip:${clientAddress(request.ip)}`;
+export function clientTracker(principal: Principal | undefined, ip: string): string {
+  return principal ? `user:${principal.role}:${principal.subject}` : `ip:${clientAddress(ip)}`;
 }
 
 /** IPv4 (also when mapped into IPv6) as is; IPv6 as its /64 network. */

@@ -1,11 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { credentialScheme } from '../auth/credential-routes';
 import { RateLimiter } from './rate-limiter';
 
 /**
- * Rate limits as one onRequest hook, so plain Fastify routes (GET /api/dr-schedule) and Nest
- * routes are counted alike, before authentication.
+ * Rate limits as one onRequest hook, so plain Fastify routes (GET /api/dr-schedule), Nest routes
+ * and the queue UI are counted alike. It authenticates the request; the route reuses the result.
  */
 @Injectable()
 export class RateLimitHook implements OnModuleInit {
@@ -15,18 +16,20 @@ export class RateLimitHook implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.host.httpAdapter
-      .getInstance<FastifyInstance>()
-      .addHook('onRequest', (request, reply) => this.check(request, reply));
+    const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
+    // Declared up front, so every request object keeps one shape.
+    fastify.decorateRequest('authentication', null);
+    fastify.addHook('onRequest', (request, reply) => this.check(request, reply));
   }
 
   private async check(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    // The matched route, not the raw URL: probes, scrapers, docs and the queue UI are never limited.
+    // The matched route, not the raw URL: probes, scrapers and docs take no credential, no limit.
     const route = request.routeOptions.url;
-    if (route === undefined) {
+    const scheme = route === undefined ? undefined : credentialScheme(route);
+    if (route === undefined || scheme === undefined) {
       return;
     }
-    const refusal = await this.limiter.check(route, request);
+    const refusal = await this.limiter.check(route, scheme, request);
     if (refusal) {
       await reply
         .code(429)

@@ -73,7 +73,7 @@ export class ScheduleRoute implements OnModuleInit {
     reply: FastifyReply,
   ): Promise<Principal | null> {
     try {
-      return await this.authenticator.authenticate(request.headers.authorization);
+      return await this.authenticator.authenticateRequest(request, 'bearer');
     } catch (error) {
       const failure = authFailure(error);
       if (failure.challenge) {

@@ -16,7 +16,11 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789-0123456789';
 
 /** Tests poll the API far faster than any client may: only rate-limit tests turn limits on. */
-export const NO_RATE_LIMITS = { RATE_LIMIT_PER_MINUTE: '0', ADMIN_RATE_LIMIT_PER_MINUTE: '0' };
+export const NO_RATE_LIMITS = {
+  RATE_LIMIT_PER_MINUTE: '0',
+  ADMIN_RATE_LIMIT_PER_MINUTE: '0',
+  FAILED_AUTH_PER_MINUTE: '0',
+};
 
 /** Tests read fixed dates, long past by now: only serving-window tests narrow the window. */
 export const OPEN_READ_WINDOW = { READ_PAST_DAYS: '3650', READ_FUTURE_DAYS: '3650' };
