@@ -232,7 +232,7 @@ describe(loadConfig.name, () => {
         loadConfig({ ...required, AZURE_STORAGE_ACCOUNT_URL: 'http://account.example' }),
       );
       expect(error.message).toMatch(
-        /^Invalid environment configuration:\n  AZURE_STORAGE_ACCOUNT_URL: /,
+        /^Invalid environment configuration:\n {2}AZURE_STORAGE_ACCOUNT_URL: /,
       );
     });
   });
