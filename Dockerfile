@@ -8,6 +8,18 @@ COPY src ./src
 RUN scripts/build-release.sh
 
 FROM node:24.21.0-bookworm-slim
+# OCI annotations; the build command in docs/production-setup.md passes the values that vary.
+ARG VERSION
+ARG REVISION
+ARG CREATED
+ARG SOURCE
+LABEL org.opencontainers.image.title="schedule-cache"
+LABEL org.opencontainers.image.description="Cache-first front for the legacy dr-schedule API: pre-generated per-company documents in Azure Blob Storage."
+LABEL org.opencontainers.image.licenses="UNLICENSED"
+LABEL org.opencontainers.image.version="${VERSION}"
+LABEL org.opencontainers.image.revision="${REVISION}"
+LABEL org.opencontainers.image.created="${CREATED}"
+LABEL org.opencontainers.image.source="${SOURCE}"
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./

@@ -1,14 +1,39 @@
+import {
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
 import { AzureBlobStorage } from '../src/blob/azure-blob.storage';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { standaloneConfig } from './support/standalone-config';
 import { uniqueContainer } from './support/test-app';
 
-function storageInNewContainer(): AzureBlobStorage {
+const AZURITE = process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '';
+
+function storageIn(container: string, connectionString = AZURITE): AzureBlobStorage {
   const config = standaloneConfig({
-    AZURE_STORAGE_CONNECTION_STRING: process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '',
-    BLOB_CONTAINER: uniqueContainer(),
+    AZURE_STORAGE_CONNECTION_STRING: connectionString,
+    BLOB_CONTAINER: container,
   });
   return new AzureBlobStorage(config, new MetricsService());
+}
+
+function storageInNewContainer(): AzureBlobStorage {
+  return storageIn(uniqueContainer());
+}
+
+/** A SAS on one container's blobs: read, write, delete and list, but no right to create it. */
+function blobsOnlyConnectionString(container: string): string {
+  const field = (name: string) => new RegExp(`${name}=([^;]+)`).exec(AZURITE)?.[1] ?? '';
+  const sas = generateBlobSASQueryParameters(
+    {
+      containerName: container,
+      permissions: ContainerSASPermissions.parse('rwdl'),
+      expiresOn: new Date(Date.now() + 3_600_000),
+    },
+    new StorageSharedKeyCredential(field('AccountName'), field('AccountKey')),
+  );
+  return `BlobEndpoint=${field('BlobEndpoint')};SharedAccessSignature=${sas.toString()}`;
 }
 
 describe(AzureBlobStorage.name, () => {
@@ -91,5 +116,25 @@ describe(AzureBlobStorage.name, () => {
     }
 
     expect(pages).toEqual([['62/a', '62/b'], ['62/c', '62/d'], ['62/e']]);
+  });
+});
+
+describe(`${AzureBlobStorage.name} with a credential that may not create containers`, () => {
+  it('should use an existing container', async () => {
+    const container = uniqueContainer();
+    await storageIn(container).ensureContainer();
+    const storage = storageIn(container, blobsOnlyConnectionString(container));
+
+    await storage.ensureContainer();
+    await storage.write('1/a', { body: Buffer.from('x'), contentType: 'text/plain' });
+
+    expect((await storage.read('1/a'))?.body.toString()).toBe('x');
+  });
+
+  it('should fail on a missing container with the storage answer', async () => {
+    const container = uniqueContainer();
+    const storage = storageIn(container, blobsOnlyConnectionString(container));
+
+    await expect(storage.ensureContainer()).rejects.toMatchObject({ statusCode: 403 });
   });
 });

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { QueryMessages } from '../src/domain/schedule-key';
+import { OPENAPI_PATH, openApiText } from '../tools/openapi/write-openapi';
 import { HttpAnswer, request } from './support/http';
 import { SCHEDULE_PATH } from './support/schedule-api';
 import { startTestApp, TestApp } from './support/test-app';
@@ -76,6 +78,10 @@ describe('OpenAPI documentation: GET /docs-json and /docs', () => {
     expect(document.components.securitySchemes).toMatchObject({
       bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
     });
+  });
+
+  it('should serve exactly the committed openapi.json (npm run gen:openapi rewrites it)', () => {
+    expect(openApiText(document)).toBe(readFileSync(OPENAPI_PATH, 'utf8'));
   });
 
   it.each(ROUTES)(

@@ -122,7 +122,7 @@ describe('Health probes: GET /health, /health/live and /health/ready', () => {
     const window = pregenDates(new Date(), 'UTC', days);
     const env = { UPSTREAM_BASE_URL: sim.url, PREGEN_DAYS: String(days) };
     const writer = await startTestApp(env);
-    const azuritePort = Number(/:(\d+)\//.exec(writer.config.blob.connectionString)?.[1]);
+    const azuritePort = Number(/:(\d+)\//.exec(writer.config.blob.connectionString ?? '')?.[1]);
     // Manifests are what the warm-up reads first: while they are held, it cannot finish.
     const proxy = await startGatedProxy(azuritePort, /\/manifests\//);
     try {

@@ -15,36 +15,55 @@ const ROOT = join(__dirname, '..');
 const ALERTS = join(ROOT, 'deploy', 'prometheus', 'alerts.yml');
 const ALERT_TESTS = join(ROOT, 'deploy', 'prometheus', 'alerts.test.yml');
 const DASHBOARD = join(ROOT, 'deploy', 'grafana', 'schedule-cache.json');
+const ALERTMANAGER = join(ROOT, 'deploy', 'prometheus', 'alertmanager.yml');
 const PROMTOOL = '/usr/bin/promtool';
+const AMTOOL = '/usr/bin/amtool';
 const DATE = '2026-07-01';
 const HITS_AFTER_STORE = 9;
 
-interface PromtoolRun {
+interface ToolRun {
   status: number | null;
+  stdout: string;
   output: string;
 }
 
-function promtool(args: string[], input?: string): PromtoolRun {
-  const run = spawnSync(PROMTOOL, args, { cwd: ROOT, input, encoding: 'utf8' });
+/** Runs Prometheus' or Alertmanager's command-line tool (Debian packages). */
+function tool(path: string, args: string[], input?: string): ToolRun {
+  const run = spawnSync(path, args, { cwd: ROOT, input, encoding: 'utf8' });
   if (run.error) {
-    throw new Error(`${PROMTOOL} did not run (scripts/test.sh installs it): ${run.error.message}`);
+    throw new Error(`${path} did not run (scripts/test.sh installs it): ${run.error.message}`);
   }
-  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+  return { status: run.status, stdout: run.stdout, output: `${run.stdout}${run.stderr}` };
 }
 
-/** Asserts exit status 0, showing promtool's output in the failure message. */
-function expectSuccess(run: PromtoolRun): void {
+const promtool = (args: string[], input?: string) => tool(PROMTOOL, args, input);
+const amtool = (args: string[]) => tool(AMTOOL, args);
+
+/** Asserts exit status 0, showing the tool's output in the failure message. */
+function expectSuccess(run: ToolRun): void {
   expect({ status: run.status, output: run.output }).toEqual({
     status: 0,
     output: expect.any(String) as unknown,
   });
 }
 
-function alertExpressions(): string[] {
+function alertRules(): { alert: string; expr: string }[] {
   const file = parse(readFileSync(ALERTS, 'utf8')) as {
-    groups: { rules: { expr: string }[] }[];
+    groups: { rules: { alert: string; expr: string }[] }[];
   };
-  return file.groups.flatMap((group) => group.rules.map((rule) => rule.expr));
+  return file.groups.flatMap((group) => group.rules);
+}
+
+function alertExpressions(): string[] {
+  return alertRules().map((rule) => rule.expr);
+}
+
+/** The alert names an inhibit rule's `alertname="…"` or `alertname=~"A|B"` matchers name. */
+function alertNames(matchers: string[]): string[] {
+  return matchers.flatMap((matcher) => {
+    const names = /^alertname=~?"(.*)"$/.exec(matcher)?.[1];
+    return names === undefined ? [] : names.split('|');
+  });
 }
 
 function dashboardExpressions(): string[] {
@@ -206,5 +225,56 @@ describe('Observability', () => {
     expect(rules.data.groups.map((group) => [group.name, group.rules.length])).toEqual([
       ['schedule-cache', alertExpressions().length],
     ]);
+  });
+});
+
+describe('Alert delivery: deploy/prometheus/alertmanager.yml', () => {
+  const config = parse(readFileSync(ALERTMANAGER, 'utf8')) as {
+    inhibit_rules: { source_matchers: string[]; target_matchers: string[] }[];
+  };
+
+  it('should pass amtool check-config', () => {
+    expectSuccess(amtool(['check-config', ALERTMANAGER]));
+  });
+
+  it.each([
+    ['critical', 'on-call-webhook,team-email'],
+    ['warning', 'team-email'],
+    ['info', 'team-email'],
+  ])('should route %s alerts to %s', (severity, receivers) => {
+    const routed = amtool([
+      'config',
+      'routes',
+      'test',
+      `--config.file=${ALERTMANAGER}`,
+      `severity=${severity}`,
+    ]);
+
+    expect({ status: routed.status, receivers: routed.stdout.trim() }).toEqual({
+      status: 0,
+      receivers,
+    });
+  });
+
+  it('should hold back the pre-generation alerts while ScheduleCachePregenPaused fires', () => {
+    const byPause = config.inhibit_rules.filter((rule) =>
+      alertNames(rule.source_matchers).includes('ScheduleCachePregenPaused'),
+    );
+
+    expect(byPause.flatMap((rule) => alertNames(rule.target_matchers)).sort()).toEqual([
+      'ScheduleCachePregenFailures',
+      'ScheduleCachePregenJobsFailed',
+      'ScheduleCachePregenStale',
+    ]);
+  });
+
+  it('should name only alerts of alerts.yml in its inhibit rules', () => {
+    const defined = alertRules().map((rule) => rule.alert);
+    const named = config.inhibit_rules.flatMap((rule) =>
+      alertNames([...rule.source_matchers, ...rule.target_matchers]),
+    );
+
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((name) => !defined.includes(name))).toEqual([]);
   });
 });

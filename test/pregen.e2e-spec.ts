@@ -1,6 +1,8 @@
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { PregenQueue } from '../src/pregen/pregen-queue.service';
 import { AuthMessages } from '../src/auth/auth.errors';
+import { MetricNames } from '../src/metrics/metric-names';
+import { MetricsService } from '../src/metrics/metrics.service';
 import { AS_ADMIN } from './support/tokens';
 import { waitFor } from './support/wait';
 import { request } from './support/http';
@@ -138,7 +140,7 @@ describe('Pre-generation admin API', () => {
       expect(jobsOf(answer)).toEqual([]);
     });
 
-    it('should retry a failing upstream, list the failed job and leave stored documents alone', async () => {
+    it('should retry a failing upstream, list the failed job, count it once as exhausted and leave stored documents alone', async () => {
       const date = '2026-03-04';
       await runPregen(stack.url, [date]);
       const before = await blobEtags(stack.config.blob);
@@ -153,6 +155,13 @@ describe('Pre-generation admin API', () => {
 
       expect(failed.error).toBe('Upstream answered HTTP 500');
       expect(sim.calls(date)).toBe(1 + 3);
+      const metric = async (name: string) =>
+        (await stack.app.get(MetricsService).registry.getSingleMetric(name)!.get()).values;
+      expect(await metric(MetricNames.pregenJobsExhausted)).toEqual([{ labels: {}, value: 1 }]);
+      expect(await metric(MetricNames.pregenJobs)).toContainEqual({
+        labels: { status: 'failed' },
+        value: 3,
+      });
       expect(await blobEtags(stack.config.blob)).toEqual(before);
     });
 

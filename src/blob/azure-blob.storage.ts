@@ -1,4 +1,10 @@
-import { BlobServiceClient, ContainerClient, RestError } from '@azure/storage-blob';
+import { DefaultAzureCredential } from '@azure/identity';
+import {
+  BlobServiceClient,
+  ContainerClient,
+  RestError,
+  StoragePipelineOptions,
+} from '@azure/storage-blob';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { BlobOperation } from '../metrics/metric-names';
@@ -15,15 +21,20 @@ export class AzureBlobStorage extends BlobStorage {
     private readonly metrics: MetricsService,
   ) {
     super();
-    this.container = BlobServiceClient.fromConnectionString(config.blob.connectionString, {
-      // Fail fast: a slow store must not hold a read longer than asking the upstream would.
-      retryOptions: { maxTries: 2, retryDelayInMs: 100, tryTimeoutInMs: config.blob.timeoutMs },
-    }).getContainerClient(config.blob.container);
+    this.container = blobServiceClient(config.blob).getContainerClient(config.blob.container);
     this.readTimeoutMs = config.blob.timeoutMs;
   }
 
   async ensureContainer(): Promise<void> {
-    await this.container.createIfNotExists();
+    try {
+      await this.container.createIfNotExists();
+    } catch (error) {
+      // A credential limited to blobs (a data role on the container, a SAS) may not create
+      // containers; an existing one is all the service needs.
+      if (!(isForbidden(error) && (await this.containerListable()))) {
+        throw error;
+      }
+    }
   }
 
   read(name: string): Promise<StoredBlob | null> {
@@ -84,6 +95,19 @@ export class AzureBlobStorage extends BlobStorage {
     }
   }
 
+  /** Listing is a right the service needs anyway; a missing container answers 404. */
+  private async containerListable(): Promise<boolean> {
+    try {
+      await this.container.listBlobsFlat().byPage({ maxPageSize: 1 }).next();
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
   private async timed<T>(op: BlobOperation, run: () => Promise<T>): Promise<T> {
     const startedAt = performance.now();
     try {
@@ -134,8 +158,23 @@ export class AzureBlobStorage extends BlobStorage {
   }
 }
 
+/** With AZURE_STORAGE_ACCOUNT_URL, the pod's Entra ID identity; else the connection string. */
+export function blobServiceClient(blob: AppConfig['blob']): BlobServiceClient {
+  const options: StoragePipelineOptions = {
+    // Fail fast: a slow store must not hold a read longer than asking the upstream would.
+    retryOptions: { maxTries: 2, retryDelayInMs: 100, tryTimeoutInMs: blob.timeoutMs },
+  };
+  return blob.accountUrl
+    ? new BlobServiceClient(blob.accountUrl, new DefaultAzureCredential(), options)
+    : BlobServiceClient.fromConnectionString(blob.connectionString ?? '', options);
+}
+
 function isNotFound(error: unknown): boolean {
   return error instanceof RestError && error.statusCode === 404;
+}
+
+function isForbidden(error: unknown): boolean {
+  return error instanceof RestError && error.statusCode === 403;
 }
 
 async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {

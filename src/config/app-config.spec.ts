@@ -198,6 +198,47 @@ describe(loadConfig.name, () => {
     expect(config.readWindow).toEqual({ pastDays: 30, futureDays: 13 });
   });
 
+  describe('storage account', () => {
+    const accountUrl = 'https://account.blob.core.windows.net';
+    const connectionString = 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=secret-key';
+
+    it('should use the workload identity with AZURE_STORAGE_ACCOUNT_URL and no connection string', () => {
+      expect(loadConfig({ ...required, AZURE_STORAGE_ACCOUNT_URL: accountUrl }).blob).toEqual(
+        expect.objectContaining({ accountUrl, connectionString: undefined }),
+      );
+    });
+
+    it('should use AZURE_STORAGE_CONNECTION_STRING, else development storage, without an account URL', () => {
+      expect(
+        loadConfig({ ...required, AZURE_STORAGE_CONNECTION_STRING: connectionString }).blob,
+      ).toEqual(expect.objectContaining({ accountUrl: undefined, connectionString }));
+      expect(loadConfig(required).blob.connectionString).toBe('UseDevelopmentStorage=true');
+    });
+
+    it('should refuse both, naming both variables and neither value', () => {
+      const error = captureError(() =>
+        loadConfig({
+          ...required,
+          AZURE_STORAGE_CONNECTION_STRING: connectionString,
+          AZURE_STORAGE_ACCOUNT_URL: accountUrl,
+        }),
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toContain('AZURE_STORAGE_CONNECTION_STRING');
+      expect(error.message).toContain('AZURE_STORAGE_ACCOUNT_URL');
+      expect(error.message).not.toContain('secret-key');
+    });
+
+    it('should refuse an account URL that is not https', () => {
+      const error = captureError(() =>
+        loadConfig({ ...required, AZURE_STORAGE_ACCOUNT_URL: 'http://account.example' }),
+      );
+      expect(error.message).toMatch(
+        /^Invalid environment configuration:\n {2}AZURE_STORAGE_ACCOUNT_URL: /,
+      );
+    });
+  });
+
   it('should never echo a rejected value, which may be a secret', () => {
     const secret = 'AccountKey=super-secret-value';
     const error = captureError(() => loadConfig({ ...required, UPSTREAM_TIMEOUT_MS: secret }));

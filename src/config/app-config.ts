@@ -9,7 +9,9 @@ export class AppConfig {
   readonly host!: string;
   readonly redis!: { url: string; keyPrefix: string };
   readonly blob!: {
-    connectionString: string;
+    /** Exactly one of the two: a connection string, or an account URL for DefaultAzureCredential. */
+    connectionString?: string;
+    accountUrl?: string;
     container: string;
     writeConcurrency: number;
     timeoutMs: number;
@@ -75,6 +77,7 @@ export interface AuthConfig {
 export class ConfigError extends Error {}
 
 const DEFAULT_REDIS_KEY_PREFIX = 'schedule-cache';
+const DEVELOPMENT_STORAGE = 'UseDevelopmentStorage=true';
 
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const defined = Object.fromEntries(
@@ -87,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     ...errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`),
     ...authKeyErrors(vars),
     ...readWindowErrors(vars),
+    ...storageErrors(vars),
   ];
   if (lines.length > 0) {
     throw new ConfigError(`Invalid environment configuration:\n  ${lines.join('\n  ')}`);
@@ -99,7 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       keyPrefix: vars.REDIS_KEY_PREFIX ?? vars.QUEUE_PREFIX ?? DEFAULT_REDIS_KEY_PREFIX,
     },
     blob: {
-      connectionString: vars.AZURE_STORAGE_CONNECTION_STRING,
+      connectionString: vars.AZURE_STORAGE_ACCOUNT_URL
+        ? undefined
+        : (vars.AZURE_STORAGE_CONNECTION_STRING ?? DEVELOPMENT_STORAGE),
+      accountUrl: vars.AZURE_STORAGE_ACCOUNT_URL,
       container: vars.BLOB_CONTAINER,
       writeConcurrency: vars.BLOB_WRITE_CONCURRENCY,
       timeoutMs: vars.BLOB_TIMEOUT_MS,
@@ -197,6 +204,16 @@ function authKeyErrors(vars: EnvironmentVariables): string[] {
   if (!vars.AUTH_DISABLED && !vars.AUTH_JWT_SECRET && !vars.AUTH_JWKS_URL) {
     return [
       'AUTH_JWT_SECRET: AUTH_JWT_SECRET or AUTH_JWKS_URL is required (AUTH_DISABLED=true runs without authentication)',
+    ];
+  }
+  return [];
+}
+
+// Two ways to one storage account would leave which one is used to chance.
+function storageErrors(vars: EnvironmentVariables): string[] {
+  if (vars.AZURE_STORAGE_CONNECTION_STRING && vars.AZURE_STORAGE_ACCOUNT_URL) {
+    return [
+      'AZURE_STORAGE_CONNECTION_STRING: must not be set together with AZURE_STORAGE_ACCOUNT_URL (choose one: a key or SAS, or the workload identity)',
     ];
   }
   return [];

@@ -115,9 +115,20 @@ export class EnvironmentVariables {
   @Matches(/^[\w-]{1,64}$/, { message: '$property must be 1-64 letters, digits, _ or -' })
   QUEUE_PREFIX?: string;
 
+  // Account key or SAS (Azurite locally); unset with neither this nor AZURE_STORAGE_ACCOUNT_URL:
+  // Azurite's development storage.
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
-  AZURE_STORAGE_CONNECTION_STRING = 'UseDevelopmentStorage=true';
+  AZURE_STORAGE_CONNECTION_STRING?: string;
+
+  // Blob endpoint reached as the pod's Entra ID identity (DefaultAzureCredential), no key.
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['https'] },
+    { message: '$property must be an https URL such as https://<account>.blob.core.windows.net' },
+  )
+  AZURE_STORAGE_ACCOUNT_URL?: string;
 
   // Azure container naming rules: 3-63 chars, lowercase letters, digits and single hyphens.
   @Matches(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, {

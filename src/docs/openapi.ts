@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { PACKAGE_VERSION } from '../common/package-version';
 import { SCHEDULE_OPERATION } from '../schedule/schedule.openapi';
 import { SCHEDULE_PATH } from '../schedule/schedule.route';
 import { BEARER_AUTH } from './decorators';
@@ -14,7 +15,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'Cache-first front for the legacy GET /api/dr-schedule: the same URL, query and response format, answered from pre-generated per-company documents.',
     )
-    .setVersion('0.1.0')
+    .setVersion(PACKAGE_VERSION)
     .addBearerAuth(
       {
         type: 'http',

@@ -29,7 +29,7 @@ export type FeatureTogglesView = { serviceCompanyId: CompanyId } & CompanyFeatur
 @ApiAdmin()
 @Controller('api/admin/companies/:id/feature-toggles')
 @UseGuards(AdminGuard)
-@ApiParam({ name: 'id', description: 'serviceCompanyId', example: 26 })
+@ApiParam({ name: 'id', description: 'serviceCompanyId', type: 'integer', example: 26 })
 @ApiMessage(400, 'Invalid company id or body.', [
   COMPANY_ID_MESSAGE,
   'TechDashboard_DisplayBillRate must be a boolean value',

@@ -12,6 +12,7 @@ export const MetricNames = {
   upstreamRefusals: 'schedule_cache_upstream_refusals_total',
   blobDuration: 'schedule_cache_blob_operation_duration_seconds',
   pregenJobs: 'schedule_cache_pregen_jobs_total',
+  pregenJobsExhausted: 'schedule_cache_pregen_jobs_exhausted_total',
   pregenJobDuration: 'schedule_cache_pregen_job_duration_seconds',
   pregenDocuments: 'schedule_cache_pregen_documents_total',
   pregenLastSuccess: 'schedule_cache_pregen_last_success_timestamp_seconds',
@@ -24,6 +25,7 @@ export const MetricNames = {
   retentionDeletedBlobs: 'schedule_cache_retention_deleted_blobs_total',
   throttledRequests: 'schedule_cache_throttled_requests_total',
   rateLimitErrors: 'schedule_cache_rate_limit_errors_total',
+  buildInfo: 'schedule_cache_build_info',
 } as const;
 
 /** The rate limits: every /api request, a lower one for /api/admin/*, failed authentications. */

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Histogram, Registry } from 'prom-client';
 import { MetricsService } from './metrics.service';
 
@@ -54,5 +56,20 @@ describe(MetricsService.name, () => {
     expect(line(text, 'schedule_cache_request_duration_seconds_count{result="hit"}')).toBe(
       'schedule_cache_request_duration_seconds_count{result="hit"} 0',
     );
+  });
+
+  it('should name the running version and Node.js in build_info', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
+      version: string;
+    };
+
+    const text = await new MetricsService().registry.metrics();
+
+    expect(
+      line(
+        text,
+        `schedule_cache_build_info{version="${version}",node_version="${process.version}"}`,
+      ),
+    ).toBe(`schedule_cache_build_info{version="${version}",node_version="${process.version}"} 1`);
   });
 });

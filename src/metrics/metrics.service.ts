@@ -10,6 +10,7 @@ import {
   RateLimitName,
   RequestResult,
 } from './metric-names';
+import { PACKAGE_VERSION } from '../common/package-version';
 import { withTimeout } from '../common/with-timeout';
 import { MetricValues, RequestTally } from './request-tally';
 import { RollingRatio } from './rolling-ratio';
@@ -79,6 +80,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  // Bull keeps at most 2,000 failed jobs, so the queue's failed count stops rising: alert on this.
+  private readonly pregenJobsExhausted = new Counter({
+    name: MetricNames.pregenJobsExhausted,
+    help: 'Queue jobs that failed their last attempt, counted by the replica that ran it',
+    registers: [this.registry],
+  });
+
   private readonly pregenJobDuration = new Histogram({
     name: MetricNames.pregenJobDuration,
     help: 'Pre-generation job duration in seconds',
@@ -139,6 +147,12 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: MetricNames.buildInfo,
+      help: 'Always 1; labels name the running version (package.json) and Node.js',
+      labelNames: ['version', 'node_version'] as const,
+      registers: [this.registry],
+    }).set({ version: PACKAGE_VERSION, node_version: process.version }, 1);
     this.registerTallied(
       MetricNames.requests,
       'Schedule requests by how they were answered',
@@ -268,6 +282,10 @@ export class MetricsService {
   recordRetention(status: 'completed' | 'failed', deleted: number): void {
     this.retentionRuns.inc({ status });
     this.retentionDeletedBlobs.inc(deleted);
+  }
+
+  recordPregenJobExhausted(): void {
+    this.pregenJobsExhausted.inc();
   }
 
   /** The document cache lives in another module; it registers how to read its size. */

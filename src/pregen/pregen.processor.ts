@@ -84,6 +84,12 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
         error: error.message,
       }),
     );
+    // Bull sets finishedOn only when a job fails for good, not on an attempt it will retry.
+    this.queue.on('failed', (job: Job) => {
+      if (job.finishedOn) {
+        this.metrics.recordPregenJobExhausted();
+      }
+    });
     this.queue.on('completed', (job: Job) => void this.summaries.onJobFinished(job));
     this.queue.on('failed', (job: Job) => void this.summaries.onJobFinished(job));
   }

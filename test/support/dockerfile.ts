@@ -26,6 +26,13 @@ export function runtimeStageEnv(dockerfile: string): Record<string, string> {
   );
 }
 
+/** The runtime stage's `LABEL key="value"` lines, one label each, as the image carries them. */
+export function runtimeStageLabels(dockerfile: string): Record<string, string> {
+  return Object.fromEntries(
+    [...runtimeStage(dockerfile).matchAll(/^LABEL ([\w.-]+)="(.*)"$/gm)].map((m) => [m[1], m[2]]),
+  );
+}
+
 function runtimeStage(dockerfile: string): string {
   const stages = dockerfile.split(/^FROM /m);
   return stages[stages.length - 1];

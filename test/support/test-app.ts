@@ -83,14 +83,15 @@ function requireEnv(name: string): string {
 
 /** A blob container of the suite's Azurite: `TestApp.config.blob`, for one. */
 export interface BlobContainer {
-  readonly connectionString: string;
+  /** Always set for Azurite; optional as in AppConfig, whose other way is an account URL. */
+  readonly connectionString?: string;
   readonly container: string;
 }
 
 /** Every blob of a container with its ETag. */
 export async function blobEtags(blob: BlobContainer): Promise<Map<string, string>> {
   const container = BlobServiceClient.fromConnectionString(
-    blob.connectionString,
+    blob.connectionString ?? requireEnv('TEST_AZURE_STORAGE_CONNECTION_STRING'),
   ).getContainerClient(blob.container);
   const etags = new Map<string, string>();
   for await (const blob of container.listBlobsFlat()) {

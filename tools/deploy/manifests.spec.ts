@@ -2,11 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config/app-config';
+import { ALERTS_PATH, PROMETHEUS_RULE_PATH, prometheusRule } from './prometheus-rule';
 
 const ROOT = resolve(__dirname, '../..');
 const K8S_DIR = join(ROOT, 'deploy/k8s');
 const SECRET_NAME = 'schedule-cache-secrets';
 const NAME_LABEL = 'app.kubernetes.io/name';
+/** What kube-prometheus-stack's Prometheus selects ServiceMonitors and PrometheusRules by. */
+const RELEASE_LABEL = 'release';
 
 type Labels = Record<string, string>;
 
@@ -22,7 +25,7 @@ interface Container {
   env?: {
     name: string;
     value?: string;
-    valueFrom?: { secretKeyRef?: { name: string; key: string } };
+    valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
   }[];
   startupProbe?: HttpProbe;
   livenessProbe?: HttpProbe;
@@ -49,11 +52,12 @@ interface K8sObject {
 }
 
 interface DeploymentSpec {
-  replicas: number;
+  replicas?: number;
   selector: { matchLabels: Labels };
   template: {
     metadata: { labels: Labels };
     spec: {
+      serviceAccountName?: string;
       terminationGracePeriodSeconds?: number;
       securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
       containers: Container[];
@@ -146,10 +150,12 @@ function isEnvProperty(name: string): boolean {
   return new RegExp(`^\\s*${name}(?:\\s*=|!:|\\?:|:[^=;\\n]+=)`, 'm').test(envDtoText);
 }
 
-function secretRefs(): { envName: string; key: string; secret: string }[] {
+function secretRefs(): { envName: string; key: string; secret: string; optional: boolean }[] {
   return (container.env ?? []).flatMap((entry) => {
     const ref = entry.valueFrom?.secretKeyRef;
-    return ref ? [{ envName: entry.name, key: ref.key, secret: ref.name }] : [];
+    return ref
+      ? [{ envName: entry.name, key: ref.key, secret: ref.name, optional: ref.optional === true }]
+      : [];
   });
 }
 
@@ -184,12 +190,14 @@ describe('Kubernetes manifests', () => {
     expect(resources.every((object) => object.kind !== 'Secret')).toBe(true);
     expect(new Set(resources.map((object) => object.kind))).toEqual(
       new Set([
+        'ServiceAccount',
         'ConfigMap',
         'Deployment',
         'Service',
         'HorizontalPodAutoscaler',
         'PodDisruptionBudget',
         'ServiceMonitor',
+        'PrometheusRule',
       ]),
     );
   });
@@ -238,6 +246,24 @@ describe('Kubernetes manifests', () => {
     );
   });
 
+  it('should carry alerts.yml unchanged in the PrometheusRule (npm run gen:prometheus-rule)', () => {
+    const rule = only<{ groups: unknown }>('PrometheusRule');
+    const alerts = parseYaml(ALERTS_PATH)[0] as { groups: unknown };
+
+    expect(readFileSync(PROMETHEUS_RULE_PATH, 'utf8')).toBe(
+      prometheusRule(readFileSync(ALERTS_PATH, 'utf8')),
+    );
+    expect(rule.spec.groups).toEqual(alerts.groups);
+  });
+
+  it('should label the ServiceMonitor and the PrometheusRule for kube-prometheus-stack alike', () => {
+    const monitor = only<unknown>('ServiceMonitor').object;
+    const rule = only<unknown>('PrometheusRule').object;
+
+    expect(monitor.metadata.labels?.[RELEASE_LABEL]).toBe('kube-prometheus-stack');
+    expect(rule.metadata.labels?.[RELEASE_LABEL]).toBe(monitor.metadata.labels?.[RELEASE_LABEL]);
+  });
+
   it('should give terminationGracePeriodSeconds room for the preStop sleep and SHUTDOWN_GRACE_MS', () => {
     const graceSeconds = podSpec.terminationGracePeriodSeconds ?? 30;
     const shutdownGraceMs = Number(configData.SHUTDOWN_GRACE_MS);
@@ -260,6 +286,7 @@ describe('Kubernetes manifests', () => {
         'ADMIN_API_TOKEN',
         'AUTH_JWT_SECRET',
         'AZURE_STORAGE_CONNECTION_STRING',
+        'REDIS_URL',
         'UPSTREAM_API_TOKEN',
       ].sort(),
     );
@@ -275,24 +302,58 @@ describe('Kubernetes manifests', () => {
     expect((container.env ?? []).every((entry) => entry.value === undefined)).toBe(true);
   });
 
-  it('should describe the same keys in secret.example.yaml as the Deployment references', () => {
+  it('should describe in secret.example.yaml every key the Deployment requires, and no other', () => {
+    const exampleKeys = Object.keys(exampleSecret?.stringData ?? {});
     expect(exampleSecret?.kind).toBe('Secret');
     expect(exampleSecret?.metadata.name).toBe(SECRET_NAME);
-    expect(Object.keys(exampleSecret?.stringData ?? {}).sort()).toEqual(
-      secretRefs()
-        .map((ref) => ref.key)
-        .sort(),
+    expect(exampleKeys).toEqual(
+      expect.arrayContaining(secretRefs().flatMap((ref) => (ref.optional ? [] : [ref.key]))),
+    );
+    expect(secretRefs().map((ref) => ref.key)).toEqual(expect.arrayContaining(exampleKeys));
+  });
+
+  it('should pass loadConfig with the ConfigMap plus the example secret, reaching storage as the workload identity', () => {
+    const config = loadConfig(asEnv({ ...configData, ...exampleSecret?.stringData }));
+    expect(config.port).toBe(appPort);
+    expect(config.shutdownGraceMs).toBe(Number(configData.SHUTDOWN_GRACE_MS));
+    expect(config.blob.accountUrl).toBe(configData.AZURE_STORAGE_ACCOUNT_URL);
+    expect(new URL(config.redis.url).protocol).toBe('rediss:');
+  });
+
+  it('should pass loadConfig with an account key in place of the ConfigMap account URL', () => {
+    const { AZURE_STORAGE_ACCOUNT_URL, ...keyBased } = configData;
+    const connectionString = 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=a2V5';
+
+    const config = loadConfig(
+      asEnv({
+        ...keyBased,
+        ...exampleSecret?.stringData,
+        AZURE_STORAGE_CONNECTION_STRING: connectionString,
+      }),
+    );
+
+    expect(AZURE_STORAGE_ACCOUNT_URL).toBeDefined();
+    expect(config.blob).toEqual(
+      expect.objectContaining({ connectionString, accountUrl: undefined }),
     );
   });
 
-  it('should pass loadConfig with the ConfigMap plus dummy and example secret values', () => {
-    const dummySecrets = Object.fromEntries(
-      secretRefs().map((ref) => [ref.key, `dummy-${ref.key.toLowerCase()}-value-long-enough`]),
+  it('should keep REDIS_URL, which holds the password, out of the ConfigMap', () => {
+    expect(Object.keys(configData)).not.toContain('REDIS_URL');
+    expect(secretRefs()).toContainEqual(
+      expect.objectContaining({ key: 'REDIS_URL', optional: false }),
     );
-    const config = loadConfig(asEnv({ ...configData, ...dummySecrets }));
-    expect(config.port).toBe(appPort);
-    expect(config.shutdownGraceMs).toBe(Number(configData.SHUTDOWN_GRACE_MS));
-    expect(() => loadConfig(asEnv({ ...configData, ...exampleSecret?.stringData }))).not.toThrow();
+  });
+
+  it('should run the pods as the ServiceAccount that workload identity federates', () => {
+    const account = only<unknown>('ServiceAccount').object as K8sObject & {
+      metadata: { annotations?: Record<string, string> };
+    };
+    expect(podSpec.serviceAccountName).toBe(account.metadata.name);
+    expect(account.metadata.annotations).toHaveProperty(['azure.workload.identity/client-id']);
+    expect(deployment.spec.template.metadata.labels).toEqual(
+      expect.objectContaining({ 'azure.workload.identity/use': 'true' }),
+    );
   });
 
   it('should run as non-root with a read-only root filesystem and a writable /tmp', () => {
@@ -309,8 +370,8 @@ describe('Kubernetes manifests', () => {
     );
   });
 
-  it('should roll out without losing capacity', () => {
-    expect(deployment.spec.replicas).toBe(2);
+  it('should roll out without losing capacity, leaving the replica count to the HPA', () => {
+    expect(deployment.spec).not.toHaveProperty('replicas');
     expect(deployment.spec).toEqual(
       expect.objectContaining({
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
