@@ -223,7 +223,11 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
       targets,
       this.config.blob.writeConcurrency,
       async ([companyId, doc]): Promise<WriteOutcome> => {
-        const entry = { jobs: doc.jobs, sha256: sha256(doc.body), bytes: doc.body.length };
+        const entry = {
+          jobs: doc.jobs,
+          sha256: doc.sha256 ?? sha256(doc.body),
+          bytes: doc.body.length,
+        };
         if (doc.jobs > 0) {
           entries.set(companyId, entry);
         }

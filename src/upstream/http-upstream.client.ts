@@ -1,7 +1,8 @@
 import type { AppConfig } from '../config/app-config';
 import type { MetricsService } from '../metrics/metrics.service';
-import { ScheduleDocument, splitByCompany } from '../domain/schedule-document';
-import { CompanyId, ScheduleDate, toCompanyId } from '../domain/schedule-key';
+import { ScheduleDocument } from '../domain/schedule-document';
+import { CompanyId, ScheduleDate } from '../domain/schedule-key';
+import { ScheduleSplitError, ScheduleSplitter } from '../domain/schedule-splitter';
 import { UpstreamClient } from './upstream.client';
 import { UpstreamError } from './upstream.errors';
 
@@ -21,18 +22,25 @@ export class HttpUpstreamClient extends UpstreamClient {
     super();
   }
 
-  async fetchSchedule(date: ScheduleDate): Promise<Map<CompanyId, ScheduleDocument>> {
+  /** Split while the answer streams in: the whole answer is never held as text or objects. */
+  fetchSchedule(date: ScheduleDate): Promise<Map<CompanyId, ScheduleDocument>> {
     const query = new URLSearchParams({ startDate: date, endDate: date });
-    const { text, companyIds } = await this.measured(async () => {
-      const text = await this.get(`/api/dr-schedule?${query.toString()}`);
-      return { text, companyIds: validateSchedule(text) };
+    return this.measured(async () => {
+      const splitter = new ScheduleSplitter();
+      try {
+        await this.get(`/api/dr-schedule?${query.toString()}`, (chunk) => splitter.write(chunk));
+        return splitter.end();
+      } catch (error) {
+        throw error instanceof ScheduleSplitError ? refusal(error) : error;
+      }
     });
-    return splitByCompany(text, companyIds);
   }
 
   fetchUsers(): Promise<string> {
     return this.measured(async () => {
-      const text = await this.get('/api/dr-schedule/users');
+      const chunks: Uint8Array[] = [];
+      await this.get('/api/dr-schedule/users', (chunk) => chunks.push(chunk));
+      const text = Buffer.concat(chunks).toString('utf8');
       validateEnvelope(text);
       return text;
     });
@@ -60,7 +68,8 @@ export class HttpUpstreamClient extends UpstreamClient {
     }
   }
 
-  private async get(path: string): Promise<string> {
+  /** GETs `path` and hands each chunk of a 200's body to `read`, within the body cap. */
+  private async get(path: string, read: (chunk: Uint8Array) => void): Promise<void> {
     const { baseUrl, token, timeoutMs, maxBodyBytes } = this.config;
     const signal = AbortSignal.timeout(timeoutMs);
     try {
@@ -76,9 +85,9 @@ export class HttpUpstreamClient extends UpstreamClient {
         await response.body?.cancel();
         throw new UpstreamError('http-status', `Upstream answered HTTP ${response.status}`);
       }
-      return await readText(response, maxBodyBytes);
+      await readBody(response, maxBodyBytes, read);
     } catch (error) {
-      if (error instanceof UpstreamError) {
+      if (error instanceof UpstreamError || error instanceof ScheduleSplitError) {
         throw error;
       }
       if (signal.aborted) {
@@ -89,39 +98,51 @@ export class HttpUpstreamClient extends UpstreamClient {
   }
 }
 
-async function readText(response: Response, maxBytes: number): Promise<string> {
+async function readBody(
+  response: Response,
+  maxBytes: number,
+  read: (chunk: Uint8Array) => void,
+): Promise<void> {
   const tooLarge = () => new UpstreamError('too-large', `Upstream body exceeds ${maxBytes} bytes`);
   if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
     await response.body?.cancel();
     throw tooLarge();
   }
-  const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
-  for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
-    size += read.value.byteLength;
-    if (size > maxBytes) {
-      await reader?.cancel();
-      throw tooLarge();
+  try {
+    for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
+      size += next.value.byteLength;
+      if (size > maxBytes) {
+        throw tooLarge();
+      }
+      read(next.value);
     }
-    chunks.push(read.value);
+  } catch (error) {
+    await reader?.cancel().catch(() => undefined);
+    throw error;
   }
-  return Buffer.concat(chunks, size).toString('utf8');
 }
 
-/** Applies the acceptance rules and returns each job's company, in order. */
-export function validateSchedule(text: string): CompanyId[] {
-  return validateEnvelope(text).map((job: unknown, index) => {
-    const id = isRecord(job) ? job.ServiceCompanyId : undefined;
-    const companyId = typeof id === 'number' ? toCompanyId(id) : null;
-    if (companyId === null) {
-      throw new UpstreamError(
+const INVALID_JSON = 'Upstream answered invalid JSON';
+const NOT_SUCCESS = 'Upstream answered IsSuccess other than true';
+const NOT_ARRAY_OF_OBJECTS = 'Upstream Result is not an array of objects';
+
+/** The acceptance rule a schedule answer broke, as the upstream error callers see. */
+function refusal({ failure, index }: ScheduleSplitError): UpstreamError {
+  switch (failure) {
+    case 'invalid-json':
+      return new UpstreamError('invalid-json', INVALID_JSON);
+    case 'not-success':
+      return new UpstreamError('not-success', NOT_SUCCESS);
+    case 'not-array-of-objects':
+      return new UpstreamError('invalid-result', NOT_ARRAY_OF_OBJECTS);
+    case 'company':
+      return new UpstreamError(
         'invalid-result',
         `Upstream Result[${index}] has no positive integer ServiceCompanyId`,
       );
-    }
-    return companyId;
-  });
+  }
 }
 
 /** Valid JSON, `IsSuccess: true` and `Result` an array of objects; returns `Result`. */
@@ -130,13 +151,13 @@ function validateEnvelope(text: string): unknown[] {
   try {
     body = JSON.parse(text);
   } catch {
-    throw new UpstreamError('invalid-json', 'Upstream answered invalid JSON');
+    throw new UpstreamError('invalid-json', INVALID_JSON);
   }
   if (!isRecord(body) || body.IsSuccess !== true) {
-    throw new UpstreamError('not-success', 'Upstream answered IsSuccess other than true');
+    throw new UpstreamError('not-success', NOT_SUCCESS);
   }
   if (!Array.isArray(body.Result) || !body.Result.every(isRecord)) {
-    throw new UpstreamError('invalid-result', 'Upstream Result is not an array of objects');
+    throw new UpstreamError('invalid-result', NOT_ARRAY_OF_OBJECTS);
   }
   return body.Result;
 }

@@ -1,6 +1,6 @@
-import { validateSchedule } from '../../src/upstream/http-upstream.client';
-import { ScheduleDocument, splitByCompany } from '../../src/domain/schedule-document';
+import { ScheduleDocument } from '../../src/domain/schedule-document';
 import { CompanyId } from '../../src/domain/schedule-key';
+import { splitAnswer } from '../../src/domain/schedule-splitter';
 import { UpstreamClient } from '../../src/upstream/upstream.client';
 
 /** Unit-test double of the UpstreamClient port: answers `jobs` for any date, counting calls. */
@@ -13,7 +13,7 @@ export class ScriptedUpstream extends UpstreamClient {
     this.calls += 1;
     await new Promise((resolve) => setImmediate(resolve));
     const text = JSON.stringify({ Result: this.jobs, Message: 'ok', IsSuccess: true });
-    return splitByCompany(text, validateSchedule(text));
+    return splitAnswer(Buffer.from(text));
   }
   fetchUsers(): Promise<string> {
     return Promise.reject(new Error('not used'));
