@@ -3,7 +3,7 @@ import type { MetricsService } from '../metrics/metrics.service';
 import { ScheduleDocument } from '../domain/schedule-document';
 import { CompanyId, ScheduleDate } from '../domain/schedule-key';
 import { ScheduleSplitError, ScheduleSplitter } from '../domain/schedule-splitter';
-import { UpstreamClient } from './upstream.client';
+import { AnswerReservation, UpstreamClient } from './upstream.client';
 import { UpstreamError } from './upstream.errors';
 
 export type UpstreamConfig = AppConfig['upstream'];
@@ -23,12 +23,16 @@ export class HttpUpstreamClient extends UpstreamClient {
   }
 
   /** Split while the answer streams in: the whole answer is never held as text or objects. */
-  fetchSchedule(date: ScheduleDate): Promise<Map<CompanyId, ScheduleDocument>> {
+  fetchSchedule(
+    date: ScheduleDate,
+    reservation?: AnswerReservation,
+  ): Promise<Map<CompanyId, ScheduleDocument>> {
     const query = new URLSearchParams({ startDate: date, endDate: date });
     return this.measured(async () => {
       const splitter = new ScheduleSplitter();
+      const read = (chunk: Uint8Array) => splitter.write(chunk);
       try {
-        await this.get(`/api/dr-schedule?${query.toString()}`, (chunk) => splitter.write(chunk));
+        await this.get(`/api/dr-schedule?${query.toString()}`, read, reservation);
         return splitter.end();
       } catch (error) {
         throw error instanceof ScheduleSplitError ? refusal(error) : error;
@@ -68,10 +72,18 @@ export class HttpUpstreamClient extends UpstreamClient {
     }
   }
 
-  /** GETs `path` and hands each chunk of a 200's body to `read`, within the body cap. */
-  private async get(path: string, read: (chunk: Uint8Array) => void): Promise<void> {
+  /**
+   * GETs `path` and hands each chunk of a 200's body to `read`, within the body cap. The timeout
+   * does not run while the reservation waits: that wait is ours, not the upstream's.
+   */
+  private async get(
+    path: string,
+    read: (chunk: Uint8Array) => void,
+    reservation?: AnswerReservation,
+  ): Promise<void> {
     const { baseUrl, token, timeoutMs, maxBodyBytes } = this.config;
-    const signal = AbortSignal.timeout(timeoutMs);
+    const deadline = new PausableTimeout(timeoutMs);
+    const { signal } = deadline;
     try {
       const response = await fetch(`${baseUrl}${path}`, {
         headers: {
@@ -85,7 +97,7 @@ export class HttpUpstreamClient extends UpstreamClient {
         await response.body?.cancel();
         throw new UpstreamError('http-status', `Upstream answered HTTP ${response.status}`);
       }
-      await readBody(response, maxBodyBytes, read);
+      await readBody(response, maxBodyBytes, read, reservation && { reservation, deadline });
     } catch (error) {
       if (error instanceof UpstreamError || error instanceof ScheduleSplitError) {
         throw error;
@@ -94,27 +106,79 @@ export class HttpUpstreamClient extends UpstreamClient {
         throw new UpstreamError('timeout', `Upstream did not answer within ${timeoutMs} ms`);
       }
       throw new UpstreamError('network', `Upstream unreachable: ${describe(error)}`);
+    } finally {
+      deadline.clear();
     }
   }
 }
+
+/** An abort after `ms`, which can be paused. */
+class PausableTimeout {
+  private readonly controller = new AbortController();
+  private left: number;
+  private startedAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(ms: number) {
+    this.left = ms;
+    this.resume();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  async pausedDuring<T>(work: () => Promise<T>): Promise<T> {
+    clearTimeout(this.timer);
+    this.left -= performance.now() - this.startedAt;
+    try {
+      return await work();
+    } finally {
+      this.resume();
+    }
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+
+  private resume(): void {
+    this.startedAt = performance.now();
+    const error = new DOMException('The upstream call timed out', 'TimeoutError');
+    this.timer = setTimeout(() => this.controller.abort(error), Math.max(0, this.left));
+  }
+}
+
+// Bytes counted at a time beyond the reservation when the upstream sent no Content-Length.
+const GROW_STEP_BYTES = 1024 * 1024;
 
 async function readBody(
   response: Response,
   maxBytes: number,
   read: (chunk: Uint8Array) => void,
+  held?: { reservation: AnswerReservation; deadline: PausableTimeout },
 ): Promise<void> {
   const tooLarge = () => new UpstreamError('too-large', `Upstream body exceeds ${maxBytes} bytes`);
-  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+  const header = response.headers.get('content-length');
+  const length = header === null ? null : Number(header);
+  if ((length ?? 0) > maxBytes) {
     await response.body?.cancel();
     throw tooLarge();
   }
   let size = 0;
+  let reserved = length ?? 0;
   const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
   try {
+    await held?.deadline.pausedDuring(() => held.reservation.reserve(length));
     for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
       size += next.value.byteLength;
       if (size > maxBytes) {
         throw tooLarge();
+      }
+      if (held && size > reserved) {
+        const more = Math.max(size - reserved, GROW_STEP_BYTES);
+        held.reservation.grow(more);
+        reserved += more;
       }
       read(next.value);
     }

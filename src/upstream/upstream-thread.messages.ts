@@ -4,7 +4,7 @@ import { CompanyId, ScheduleDate } from '../domain/schedule-key';
 import { UpstreamError, UpstreamFailure } from './upstream.errors';
 
 export type UpstreamRequest =
-  | { readonly method: 'fetchSchedule'; readonly date: ScheduleDate }
+  | { readonly method: 'fetchSchedule'; readonly date: ScheduleDate; readonly reserves: boolean }
   | { readonly method: 'fetchUsers' }
   | { readonly method: 'ping'; readonly timeoutMs: number };
 
@@ -26,6 +26,16 @@ export type UpstreamReply =
 /** A measurement of the thread's, recorded by the main thread's metrics. */
 export interface UpstreamMetric {
   readonly metric: { readonly outcome: string; readonly seconds: number };
+}
+
+/** The thread asks the caller of call `id` for memory of its answer (AnswerReservation). */
+export type ReservationAsked =
+  | { readonly reserve: number; readonly bytes: number | null }
+  | { readonly grow: number; readonly bytes: number };
+
+/** The main thread's answer to `reserve`: the bytes are held, the body may be read. */
+export interface ReservationGranted {
+  readonly reserved: number;
 }
 
 /**
