@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { ScheduleDate } from '../src/domain/schedule-key';
 import { HttpUpstreamClient } from '../src/upstream/http-upstream.client';
@@ -62,6 +63,22 @@ describe(ThreadedUpstreamClient.name, () => {
 
     for (const { body } of documents.values()) {
       expect(body.buffer.byteLength).toBe(body.length);
+    }
+  });
+
+  it("should ask the caller's reservation for the answer's bytes and hash each document there", async () => {
+    const asked: (number | null)[] = [];
+    const grown: number[] = [];
+
+    const documents = await client.fetchSchedule(DATE, {
+      reserve: (bytes) => Promise.resolve(void asked.push(bytes)),
+      grow: (bytes) => void grown.push(bytes),
+    });
+
+    expect(asked).toEqual([Buffer.byteLength(sim.responseBody(DATE))]);
+    expect(grown).toEqual([]);
+    for (const { body, sha256 } of documents.values()) {
+      expect(sha256).toBe(createHash('sha256').update(body).digest('hex'));
     }
   });
 

@@ -88,8 +88,8 @@ export function runDetails(run: RunResult): string {
       });
       if (overheads.length > 0) {
         out.push(
-          `- upstreamMs beyond the simulated latency (transfer, waiting for the event loop, ` +
-            `JSON.parse + validation + split): ${range(overheads)} ms`,
+          `- upstreamMs beyond the simulated latency (transfer, waiting for PREGEN_MEMORY_MB, ` +
+            `the streamed split and hashing): ${range(overheads)} ms`,
         );
       }
     }

@@ -34,6 +34,7 @@ export class AppConfig {
     attempts: number;
     backoffMs: number;
     concurrency: number;
+    memoryBytes: number;
     lockMs: number;
     stalledCheckMs: number;
     usersCron: string;
@@ -129,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       attempts: vars.PREGEN_ATTEMPTS,
       backoffMs: vars.PREGEN_BACKOFF_MS,
       concurrency: vars.PREGEN_CONCURRENCY,
+      memoryBytes: vars.PREGEN_MEMORY_MB * 1024 * 1024,
       lockMs: vars.PREGEN_LOCK_MS,
       stalledCheckMs: vars.PREGEN_STALLED_CHECK_MS,
       usersCron: vars.USERS_SYNC_CRON,

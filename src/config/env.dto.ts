@@ -226,6 +226,13 @@ export class EnvironmentVariables {
   @Max(64)
   PREGEN_CONCURRENCY = 4;
 
+  // Upstream answer bytes the refreshes of one replica hold at once.
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65_536)
+  PREGEN_MEMORY_MB = 256;
+
   @Transform(toInt)
   @IsInt()
   @Min(1_000)

@@ -1,15 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { validateSchedule } from '../upstream/http-upstream.client';
-import {
-  EMPTY_SCHEDULE,
-  rawArrayElements,
-  scheduleDocument,
-  splitByCompany,
-} from './schedule-document';
-import { CompanyId } from './schedule-key';
-
-const SAMPLE = join(__dirname, '..', '..', 'test', 'fixtures', 'sample-dr-schedule.json');
+import { EMPTY_SCHEDULE, rawArrayElements, scheduleDocument } from './schedule-document';
 
 describe(rawArrayElements.name, () => {
   it('should return each element with whitespace between tokens removed', () => {
@@ -37,38 +26,6 @@ describe(rawArrayElements.name, () => {
 
   it('should return nothing for an empty array', () => {
     expect(rawArrayElements('{"Result":[]}', 'Result')).toEqual([]);
-  });
-});
-
-describe(splitByCompany.name, () => {
-  const text = readFileSync(SAMPLE, 'utf8');
-  const companyIds = validateSchedule(text);
-  const documents = splitByCompany(text, companyIds);
-  const upstream = JSON.parse(text) as { Result: { ServiceCompanyId: number }[] };
-
-  it('should write one document per company with its jobs in upstream order', () => {
-    const expected = new Set(upstream.Result.map((job) => job.ServiceCompanyId));
-    expect([...documents.keys()].sort()).toEqual([...expected].sort());
-    for (const [companyId, doc] of documents) {
-      const jobs = upstream.Result.filter((job) => job.ServiceCompanyId === companyId);
-      expect(JSON.parse(doc.body.toString('utf8'))).toEqual({
-        Result: jobs,
-        Message: `Successfully retrieved ${jobs.length} jobs`,
-        IsSuccess: true,
-      });
-      expect(doc.jobs).toBe(jobs.length);
-    }
-  });
-
-  it('should write compact UTF-8 that keeps decimal literals and non-ASCII text', () => {
-    const doc = documents.get(59 as CompanyId)?.body.toString('utf8') ?? '';
-    expect(doc).toContain('"BillRate":165.0,');
-    expect(doc).toContain('"FirstName":"Zoë","LastName":"Müller"');
-    expect(doc).not.toMatch(/[\n\r\t]|": |, "/);
-  });
-
-  it('should refuse an answer whose raw and parsed job counts differ', () => {
-    expect(() => splitByCompany('{"Result":[{}]}', [])).toThrow(/1 raw elements but 0/);
   });
 });
 

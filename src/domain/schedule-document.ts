@@ -9,7 +9,6 @@ import {
   OPEN_OBJECT,
   QUOTE,
 } from './raw-json';
-import { CompanyId } from './schedule-key';
 
 const INSIGNIFICANT = /("[^"\\]*(?:\\.[^"\\]*)*")|[ \t\n\r]+/g;
 
@@ -78,6 +77,8 @@ function keepStrings(_whole: string, quoted: string | undefined): string {
 export interface ScheduleDocument {
   readonly body: Buffer;
   readonly jobs: number;
+  /** Hex sha256 of `body`, when whoever built the document already computed it. */
+  readonly sha256?: string;
 }
 
 /** The per-company document, byte for byte what the legacy endpoint answers for one company. */
@@ -92,28 +93,3 @@ export function scheduleDocument(rawJobs: readonly string[]): ScheduleDocument {
 export const EMPTY_SCHEDULE: ScheduleDocument = scheduleDocument([]);
 
 export const SCHEDULE_CONTENT_TYPE = 'application/json; charset=utf-8';
-
-/**
- * Splits an all-companies answer into one document per company, jobs in upstream order.
- * `companyIds[i]` is the validated ServiceCompanyId of `Result[i]`.
- */
-export function splitByCompany(
-  json: string,
-  companyIds: readonly CompanyId[],
-): Map<CompanyId, ScheduleDocument> {
-  const jobs = rawArrayElements(json, 'Result');
-  if (jobs.length !== companyIds.length) {
-    throw new Error(`Result has ${jobs.length} raw elements but ${companyIds.length} parsed jobs`);
-  }
-  const byCompany = new Map<CompanyId, string[]>();
-  jobs.forEach((job, index) => {
-    const companyId = companyIds[index];
-    const list = byCompany.get(companyId);
-    if (list) {
-      list.push(job);
-    } else {
-      byCompany.set(companyId, [job]);
-    }
-  });
-  return new Map([...byCompany].map(([companyId, list]) => [companyId, scheduleDocument(list)]));
-}

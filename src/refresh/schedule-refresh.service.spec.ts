@@ -51,6 +51,34 @@ describe(ScheduleRefreshService.name, () => {
     expect([...(manifest?.companies.keys() ?? [])]).toEqual([59]);
   });
 
+  it('should read no answer while those held would exceed PREGEN_MEMORY_MB', async () => {
+    const budgeted = new ScheduleRefreshService(
+      upstream,
+      storage,
+      standaloneConfig({ PREGEN_MEMORY_MB: '2' }),
+      new LocalRefreshCoordinator(),
+    );
+    upstream.answerBytes = 1024 * 1024;
+    // Stores that take a while, so that refreshes overlap as in production.
+    const write = storage.write.bind(storage);
+    storage.write = async (name, blob) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return write(name, blob);
+    };
+    // Answers read and not yet stored, as each refresh starts reading its answer.
+    const heldWhenRead: number[] = [];
+    upstream.onReserved = () => {
+      const stored = [...storage.blobs.keys()].filter((n) => n.startsWith('manifests/')).length;
+      heldWhenRead.push(heldWhenRead.length + 1 - stored);
+    };
+
+    const dates = ['2025-12-03', '2025-12-04', '2025-12-05', '2025-12-06'] as ScheduleDate[];
+    await Promise.all(dates.map((date) => budgeted.refresh(date)));
+
+    expect(heldWhenRead).toHaveLength(4);
+    expect(Math.max(...heldWhenRead)).toBe(2);
+  });
+
   it('should share one upstream call between concurrent refreshes of a date', async () => {
     const refreshes = Array.from({ length: 10 }, () => service.start(DATE).documents);
     const answers = await Promise.all(refreshes);

@@ -4,6 +4,7 @@ import { errorMessage } from '../common/error-message';
 import { BlobNames } from '../blob/blob-names';
 import { BlobStorage } from '../blob/blob.storage';
 import { mapLimit } from '../common/map-limit';
+import { BudgetHold, MemoryBudget } from '../common/memory-budget';
 import { AppConfig } from '../config/app-config';
 import {
   RefreshClaim,
@@ -62,13 +63,17 @@ interface Persisted {
 export class ScheduleRefreshService implements OnApplicationShutdown {
   private readonly logger = new Logger(ScheduleRefreshService.name);
   private readonly inFlight = new Map<ScheduleDate, RunningRefresh>();
+  /** Bounds the upstream answers this process holds, from their first byte until stored. */
+  private readonly answers: MemoryBudget;
 
   constructor(
     private readonly upstream: UpstreamClient,
     private readonly storage: BlobStorage,
     private readonly config: AppConfig,
     private readonly coordinator: RefreshCoordinator,
-  ) {}
+  ) {
+    this.answers = new MemoryBudget(config.pregen.memoryBytes);
+  }
 
   /**
    * Joins the refresh of `date` already running in this process, or starts one: the miss path.
@@ -159,10 +164,12 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
     }
     const { lease } = claim;
     const startedAt = performance.now();
+    const hold = new BudgetHold(this.answers);
     let documents: Map<CompanyId, ScheduleDocument>;
     try {
-      documents = await this.upstream.fetchSchedule(date);
+      documents = await this.upstream.fetchSchedule(date, hold);
     } catch (error) {
+      hold.release();
       to.fail(error);
       await lease.release({ date, finishedAt: Date.now(), error: describeError(error) });
       throw error;
@@ -175,6 +182,8 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
     } catch (error) {
       await lease.release({ date, finishedAt: Date.now(), error: describeError(error) });
       throw error;
+    } finally {
+      hold.release();
     }
     const { result, freshness } = stored;
     await lease.release({ date, finishedAt: Date.now(), result, freshness });
@@ -223,7 +232,11 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
       targets,
       this.config.blob.writeConcurrency,
       async ([companyId, doc]): Promise<WriteOutcome> => {
-        const entry = { jobs: doc.jobs, sha256: sha256(doc.body), bytes: doc.body.length };
+        const entry = {
+          jobs: doc.jobs,
+          sha256: doc.sha256 ?? sha256(doc.body),
+          bytes: doc.body.length,
+        };
         if (doc.jobs > 0) {
           entries.set(companyId, entry);
         }

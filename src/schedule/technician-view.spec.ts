@@ -6,8 +6,8 @@ import {
   FeatureToggleName,
   FeatureToggles,
 } from '../features/feature-toggles';
-import { validateSchedule } from '../upstream/http-upstream.client';
-import { EMPTY_SCHEDULE, scheduleDocument, splitByCompany } from '../domain/schedule-document';
+import { EMPTY_SCHEDULE, scheduleDocument } from '../domain/schedule-document';
+import { splitAnswer } from '../domain/schedule-splitter';
 import { CompanyId } from '../domain/schedule-key';
 import { technicianView } from './technician-view';
 
@@ -40,7 +40,7 @@ function job(fields: string): string {
 
 describe(technicianView.name, () => {
   const text = readFileSync(SAMPLE, 'utf8');
-  const stored = splitByCompany(text, validateSchedule(text)).get(59 as CompanyId)!.body;
+  const stored = splitAnswer(Buffer.from(text)).get(59 as CompanyId)!.body;
   const sampleJobs = (JSON.parse(text) as { Result: Job[] }).Result.filter(
     (sample) => sample.ServiceCompanyId === 59,
   );

@@ -3,7 +3,7 @@ import { MetricNames } from '../metrics/metric-names';
 import { ScheduleDocument } from '../domain/schedule-document';
 import { CompanyId, ScheduleDate } from '../domain/schedule-key';
 import { BoundedUpstreamClient } from './bounded-upstream.client';
-import { UpstreamClient } from './upstream.client';
+import { AnswerReservation, UpstreamClient } from './upstream.client';
 import { UpstreamError } from './upstream.errors';
 import { UpstreamSlot, UpstreamSlots } from './upstream-slots';
 
@@ -29,11 +29,16 @@ class FakeSlots extends UpstreamSlots {
 class HeldUpstream extends UpstreamClient {
   calls = 0;
   pings = 0;
+  reservations: (AnswerReservation | undefined)[] = [];
   constructor(private readonly answer: () => Promise<Map<CompanyId, ScheduleDocument>>) {
     super();
   }
-  fetchSchedule(): Promise<Map<CompanyId, ScheduleDocument>> {
+  fetchSchedule(
+    _date: ScheduleDate,
+    reservation?: AnswerReservation,
+  ): Promise<Map<CompanyId, ScheduleDocument>> {
     this.calls += 1;
+    this.reservations.push(reservation);
     return this.answer();
   }
   fetchUsers(): Promise<string> {
@@ -52,6 +57,18 @@ async function metric(metrics: MetricsService, name: string): Promise<number> {
 }
 
 describe(BoundedUpstreamClient.name, () => {
+  it("should pass the caller's memory reservation on to the legacy API client", async () => {
+    const upstream = new HeldUpstream(() =>
+      Promise.resolve(new Map<CompanyId, ScheduleDocument>()),
+    );
+    const client = new BoundedUpstreamClient(upstream, new FakeSlots(1), new MetricsService(), 750);
+    const reservation: AnswerReservation = { reserve: () => Promise.resolve(), grow: () => {} };
+
+    await client.fetchSchedule(DATE, reservation);
+
+    expect(upstream.reservations).toEqual([reservation]);
+  });
+
   it('should hold a slot for the whole call, counted in flight, and give it back after', async () => {
     let finish!: (documents: Map<CompanyId, ScheduleDocument>) => void;
     const upstream = new HeldUpstream(() => new Promise((resolve) => (finish = resolve)));

@@ -1,7 +1,7 @@
 import { MetricsService } from '../metrics/metrics.service';
 import { ScheduleDocument } from '../domain/schedule-document';
 import { CompanyId, ScheduleDate } from '../domain/schedule-key';
-import { UpstreamClient } from './upstream.client';
+import { AnswerReservation, UpstreamClient } from './upstream.client';
 import { UpstreamError } from './upstream.errors';
 import { UpstreamSlots } from './upstream-slots';
 
@@ -19,8 +19,11 @@ export class BoundedUpstreamClient extends UpstreamClient {
     super();
   }
 
-  fetchSchedule(date: ScheduleDate): Promise<Map<CompanyId, ScheduleDocument>> {
-    return this.withinCap(() => this.inner.fetchSchedule(date));
+  fetchSchedule(
+    date: ScheduleDate,
+    reservation?: AnswerReservation,
+  ): Promise<Map<CompanyId, ScheduleDocument>> {
+    return this.withinCap(() => this.inner.fetchSchedule(date, reservation));
   }
 
   fetchUsers(): Promise<string> {

@@ -2,42 +2,12 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { standaloneConfig } from '../../test/support/standalone-config';
 import { ScheduleDate } from '../domain/schedule-key';
-import { HttpUpstreamClient, validateSchedule } from './http-upstream.client';
+import { HttpUpstreamClient } from './http-upstream.client';
 import { UpstreamError } from './upstream.errors';
-
-describe(validateSchedule.name, () => {
-  it('should return each job company in order', () => {
-    const text =
-      '{"Result":[{"ServiceCompanyId":59},{"ServiceCompanyId":137}],"Message":"","IsSuccess":true}';
-    expect(validateSchedule(text)).toEqual([59, 137]);
-  });
-
-  it.each([
-    ['{"Result":[', 'invalid-json'],
-    ['{"Result":null,"Message":"Database timeout","IsSuccess":false}', 'not-success'],
-    ['{"Result":[],"IsSuccess":"true"}', 'not-success'],
-    ['[]', 'not-success'],
-    ['{"Result":{},"IsSuccess":true}', 'invalid-result'],
-    ['{"Result":[1],"IsSuccess":true}', 'invalid-result'],
-    ['{"Result":[{"ServiceCompanyId":"59"}],"IsSuccess":true}', 'invalid-result'],
-    ['{"Result":[{"ServiceCompanyId":"../1"}],"IsSuccess":true}', 'invalid-result'],
-    ['{"Result":[{"ServiceCompanyId":1.5}],"IsSuccess":true}', 'invalid-result'],
-    ['{"Result":[{"ServiceCompanyId":0}],"IsSuccess":true}', 'invalid-result'],
-    ['{"Result":[{"JobInformationId":1}],"IsSuccess":true}', 'invalid-result'],
-  ])('should refuse %s as %s', (text, kind) => {
-    let error: unknown;
-    try {
-      validateSchedule(text);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(UpstreamError);
-    expect((error as UpstreamError).kind).toBe(kind);
-  });
-});
 
 describe(HttpUpstreamClient.name, () => {
   const ENVELOPE = '{"Result":[{"ServiceCompanyId":59}],"Message":"","IsSuccess":true}';
+  let body: string;
   let server: Server;
   let connections: number;
   let connectionHeaders: (string | undefined)[];
@@ -46,10 +16,11 @@ describe(HttpUpstreamClient.name, () => {
   beforeEach(async () => {
     connections = 0;
     connectionHeaders = [];
+    body = ENVELOPE;
     server = createServer((request, response) => {
       connectionHeaders.push(request.headers.connection);
       response.setHeader('content-type', 'application/json');
-      response.end(request.method === 'HEAD' ? undefined : ENVELOPE);
+      response.end(request.method === 'HEAD' ? undefined : body);
     });
     server.on('connection', () => (connections += 1));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -71,5 +42,61 @@ describe(HttpUpstreamClient.name, () => {
 
     expect(connections).toBe(3);
     expect(connectionHeaders).toEqual(['close', 'close', 'close']);
+  });
+
+  it.each([
+    ['{"Result":[', 'invalid-json', 'Upstream answered invalid JSON'],
+    [
+      '{"Result":null,"Message":"Database timeout","IsSuccess":false}',
+      'not-success',
+      'Upstream answered IsSuccess other than true',
+    ],
+    [
+      '{"Result":[],"IsSuccess":"true"}',
+      'not-success',
+      'Upstream answered IsSuccess other than true',
+    ],
+    ['[]', 'not-success', 'Upstream answered IsSuccess other than true'],
+    [
+      '{"Result":{},"IsSuccess":true}',
+      'invalid-result',
+      'Upstream Result is not an array of objects',
+    ],
+    [
+      '{"Result":[1],"IsSuccess":true}',
+      'invalid-result',
+      'Upstream Result is not an array of objects',
+    ],
+    [
+      '{"Result":[{"ServiceCompanyId":"59"}],"IsSuccess":true}',
+      'invalid-result',
+      'Upstream Result[0] has no positive integer ServiceCompanyId',
+    ],
+    [
+      '{"Result":[{"ServiceCompanyId":7},{"ServiceCompanyId":"../1"}],"IsSuccess":true}',
+      'invalid-result',
+      'Upstream Result[1] has no positive integer ServiceCompanyId',
+    ],
+    [
+      '{"Result":[{"ServiceCompanyId":1.5}],"IsSuccess":true}',
+      'invalid-result',
+      'Upstream Result[0] has no positive integer ServiceCompanyId',
+    ],
+    [
+      '{"Result":[{"ServiceCompanyId":0}],"IsSuccess":true}',
+      'invalid-result',
+      'Upstream Result[0] has no positive integer ServiceCompanyId',
+    ],
+    [
+      '{"Result":[{"JobInformationId":1}],"IsSuccess":true}',
+      'invalid-result',
+      'Upstream Result[0] has no positive integer ServiceCompanyId',
+    ],
+  ])('should refuse the schedule %s as %s', async (text, kind, message) => {
+    body = text;
+    const refusal = client.fetchSchedule('2026-06-01' as ScheduleDate);
+
+    await expect(refusal).rejects.toBeInstanceOf(UpstreamError);
+    await expect(refusal).rejects.toMatchObject({ kind, message });
   });
 });

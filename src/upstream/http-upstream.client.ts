@@ -1,8 +1,9 @@
 import type { AppConfig } from '../config/app-config';
 import type { MetricsService } from '../metrics/metrics.service';
-import { ScheduleDocument, splitByCompany } from '../domain/schedule-document';
-import { CompanyId, ScheduleDate, toCompanyId } from '../domain/schedule-key';
-import { UpstreamClient } from './upstream.client';
+import { ScheduleDocument } from '../domain/schedule-document';
+import { CompanyId, ScheduleDate } from '../domain/schedule-key';
+import { ScheduleSplitError, ScheduleSplitter } from '../domain/schedule-splitter';
+import { AnswerReservation, UpstreamClient } from './upstream.client';
 import { UpstreamError } from './upstream.errors';
 
 export type UpstreamConfig = AppConfig['upstream'];
@@ -21,18 +22,29 @@ export class HttpUpstreamClient extends UpstreamClient {
     super();
   }
 
-  async fetchSchedule(date: ScheduleDate): Promise<Map<CompanyId, ScheduleDocument>> {
+  /** Split while the answer streams in: the whole answer is never held as text or objects. */
+  fetchSchedule(
+    date: ScheduleDate,
+    reservation?: AnswerReservation,
+  ): Promise<Map<CompanyId, ScheduleDocument>> {
     const query = new URLSearchParams({ startDate: date, endDate: date });
-    const { text, companyIds } = await this.measured(async () => {
-      const text = await this.get(`/api/dr-schedule?${query.toString()}`);
-      return { text, companyIds: validateSchedule(text) };
+    return this.measured(async () => {
+      const splitter = new ScheduleSplitter();
+      const read = (chunk: Uint8Array) => splitter.write(chunk);
+      try {
+        await this.get(`/api/dr-schedule?${query.toString()}`, read, reservation);
+        return splitter.end();
+      } catch (error) {
+        throw error instanceof ScheduleSplitError ? refusal(error) : error;
+      }
     });
-    return splitByCompany(text, companyIds);
   }
 
   fetchUsers(): Promise<string> {
     return this.measured(async () => {
-      const text = await this.get('/api/dr-schedule/users');
+      const chunks: Uint8Array[] = [];
+      await this.get('/api/dr-schedule/users', (chunk) => chunks.push(chunk));
+      const text = Buffer.concat(chunks).toString('utf8');
       validateEnvelope(text);
       return text;
     });
@@ -60,9 +72,18 @@ export class HttpUpstreamClient extends UpstreamClient {
     }
   }
 
-  private async get(path: string): Promise<string> {
+  /**
+   * GETs `path` and hands each chunk of a 200's body to `read`, within the body cap. The timeout
+   * does not run while the reservation waits: that wait is ours, not the upstream's.
+   */
+  private async get(
+    path: string,
+    read: (chunk: Uint8Array) => void,
+    reservation?: AnswerReservation,
+  ): Promise<void> {
     const { baseUrl, token, timeoutMs, maxBodyBytes } = this.config;
-    const signal = AbortSignal.timeout(timeoutMs);
+    const deadline = new PausableTimeout(timeoutMs);
+    const { signal } = deadline;
     try {
       const response = await fetch(`${baseUrl}${path}`, {
         headers: {
@@ -76,52 +97,116 @@ export class HttpUpstreamClient extends UpstreamClient {
         await response.body?.cancel();
         throw new UpstreamError('http-status', `Upstream answered HTTP ${response.status}`);
       }
-      return await readText(response, maxBodyBytes);
+      await readBody(response, maxBodyBytes, read, reservation && { reservation, deadline });
     } catch (error) {
-      if (error instanceof UpstreamError) {
+      if (error instanceof UpstreamError || error instanceof ScheduleSplitError) {
         throw error;
       }
       if (signal.aborted) {
         throw new UpstreamError('timeout', `Upstream did not answer within ${timeoutMs} ms`);
       }
       throw new UpstreamError('network', `Upstream unreachable: ${describe(error)}`);
+    } finally {
+      deadline.clear();
     }
   }
 }
 
-async function readText(response: Response, maxBytes: number): Promise<string> {
+/** An abort after `ms`, which can be paused. */
+class PausableTimeout {
+  private readonly controller = new AbortController();
+  private left: number;
+  private startedAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(ms: number) {
+    this.left = ms;
+    this.resume();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  async pausedDuring<T>(work: () => Promise<T>): Promise<T> {
+    clearTimeout(this.timer);
+    this.left -= performance.now() - this.startedAt;
+    try {
+      return await work();
+    } finally {
+      this.resume();
+    }
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+
+  private resume(): void {
+    this.startedAt = performance.now();
+    const error = new DOMException('The upstream call timed out', 'TimeoutError');
+    this.timer = setTimeout(() => this.controller.abort(error), Math.max(0, this.left));
+  }
+}
+
+// Bytes counted at a time beyond the reservation when the upstream sent no Content-Length.
+const GROW_STEP_BYTES = 1024 * 1024;
+
+async function readBody(
+  response: Response,
+  maxBytes: number,
+  read: (chunk: Uint8Array) => void,
+  held?: { reservation: AnswerReservation; deadline: PausableTimeout },
+): Promise<void> {
   const tooLarge = () => new UpstreamError('too-large', `Upstream body exceeds ${maxBytes} bytes`);
-  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+  const header = response.headers.get('content-length');
+  const length = header === null ? null : Number(header);
+  if ((length ?? 0) > maxBytes) {
     await response.body?.cancel();
     throw tooLarge();
   }
-  const chunks: Uint8Array[] = [];
   let size = 0;
+  let reserved = length ?? 0;
   const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
-  for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
-    size += read.value.byteLength;
-    if (size > maxBytes) {
-      await reader?.cancel();
-      throw tooLarge();
+  try {
+    await held?.deadline.pausedDuring(() => held.reservation.reserve(length));
+    for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
+      size += next.value.byteLength;
+      if (size > maxBytes) {
+        throw tooLarge();
+      }
+      if (held && size > reserved) {
+        const more = Math.max(size - reserved, GROW_STEP_BYTES);
+        held.reservation.grow(more);
+        reserved += more;
+      }
+      read(next.value);
     }
-    chunks.push(read.value);
+  } catch (error) {
+    await reader?.cancel().catch(() => undefined);
+    throw error;
   }
-  return Buffer.concat(chunks, size).toString('utf8');
 }
 
-/** Applies the acceptance rules and returns each job's company, in order. */
-export function validateSchedule(text: string): CompanyId[] {
-  return validateEnvelope(text).map((job: unknown, index) => {
-    const id = isRecord(job) ? job.ServiceCompanyId : undefined;
-    const companyId = typeof id === 'number' ? toCompanyId(id) : null;
-    if (companyId === null) {
-      throw new UpstreamError(
+const INVALID_JSON = 'Upstream answered invalid JSON';
+const NOT_SUCCESS = 'Upstream answered IsSuccess other than true';
+const NOT_ARRAY_OF_OBJECTS = 'Upstream Result is not an array of objects';
+
+/** The acceptance rule a schedule answer broke, as the upstream error callers see. */
+function refusal({ failure, index }: ScheduleSplitError): UpstreamError {
+  switch (failure) {
+    case 'invalid-json':
+      return new UpstreamError('invalid-json', INVALID_JSON);
+    case 'not-success':
+      return new UpstreamError('not-success', NOT_SUCCESS);
+    case 'not-array-of-objects':
+      return new UpstreamError('invalid-result', NOT_ARRAY_OF_OBJECTS);
+    case 'company':
+      return new UpstreamError(
         'invalid-result',
         `Upstream Result[${index}] has no positive integer ServiceCompanyId`,
       );
-    }
-    return companyId;
-  });
+  }
 }
 
 /** Valid JSON, `IsSuccess: true` and `Result` an array of objects; returns `Result`. */
@@ -130,13 +215,13 @@ function validateEnvelope(text: string): unknown[] {
   try {
     body = JSON.parse(text);
   } catch {
-    throw new UpstreamError('invalid-json', 'Upstream answered invalid JSON');
+    throw new UpstreamError('invalid-json', INVALID_JSON);
   }
   if (!isRecord(body) || body.IsSuccess !== true) {
-    throw new UpstreamError('not-success', 'Upstream answered IsSuccess other than true');
+    throw new UpstreamError('not-success', NOT_SUCCESS);
   }
   if (!Array.isArray(body.Result) || !body.Result.every(isRecord)) {
-    throw new UpstreamError('invalid-result', 'Upstream Result is not an array of objects');
+    throw new UpstreamError('invalid-result', NOT_ARRAY_OF_OBJECTS);
   }
   return body.Result;
 }

@@ -7,10 +7,12 @@ import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { ScheduleDocument } from '../domain/schedule-document';
 import { CompanyId, ScheduleDate } from '../domain/schedule-key';
-import { UpstreamClient } from './upstream.client';
+import { AnswerReservation, UpstreamClient } from './upstream.client';
 import {
   documentsFromThread,
   errorFromThread,
+  ReservationAsked,
+  ReservationGranted,
   ThreadDocument,
   UpstreamCall,
   UpstreamMetric,
@@ -22,6 +24,7 @@ const ENTRY = join(__dirname, `upstream.worker${extname(__filename)}`);
 
 interface PendingCall {
   readonly answer: Promise<unknown>;
+  readonly reservation?: AnswerReservation;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
 }
@@ -46,8 +49,12 @@ export class ThreadedUpstreamClient extends UpstreamClient implements OnApplicat
     super();
   }
 
-  async fetchSchedule(date: ScheduleDate): Promise<Map<CompanyId, ScheduleDocument>> {
-    const documents = await this.call({ method: 'fetchSchedule', date });
+  async fetchSchedule(
+    date: ScheduleDate,
+    reservation?: AnswerReservation,
+  ): Promise<Map<CompanyId, ScheduleDocument>> {
+    const request = { method: 'fetchSchedule', date, reserves: reservation !== undefined } as const;
+    const documents = await this.call(request, reservation);
     return documentsFromThread(documents as ThreadDocument[]);
   }
 
@@ -66,7 +73,7 @@ export class ThreadedUpstreamClient extends UpstreamClient implements OnApplicat
     await this.thread?.terminate();
   }
 
-  private call(request: UpstreamRequest): Promise<unknown> {
+  private call(request: UpstreamRequest, reservation?: AnswerReservation): Promise<unknown> {
     if (this.closed) {
       return Promise.reject(new Error('The upstream client is shut down'));
     }
@@ -75,19 +82,34 @@ export class ThreadedUpstreamClient extends UpstreamClient implements OnApplicat
     let resolve!: (value: unknown) => void;
     let reject!: (error: Error) => void;
     const answer = new Promise<unknown>((res, rej) => ((resolve = res), (reject = rej)));
-    this.pending.set(id, { answer, resolve, reject });
+    this.pending.set(id, { answer, resolve, reject, reservation });
     // Referenced only while a call waits, so an idle thread never keeps the process alive.
     thread.ref();
     thread.postMessage({ ...request, id } satisfies UpstreamCall);
     return answer;
   }
 
+  private reservationAsked(thread: Worker, message: ReservationAsked): void {
+    if ('grow' in message) {
+      this.pending.get(message.grow)?.reservation?.grow(message.bytes);
+      return;
+    }
+    const { reserve: id, bytes } = message;
+    const reserved = this.pending.get(id)?.reservation?.reserve(bytes) ?? Promise.resolve();
+    const grant = () => thread.postMessage({ reserved: id } satisfies ReservationGranted);
+    void reserved.then(grant, grant);
+  }
+
   private start(): Worker {
     const thread = newThread(ENTRY, { workerData: this.config.upstream });
     thread.unref();
-    thread.on('message', (message: UpstreamReply | UpstreamMetric) => {
+    thread.on('message', (message: UpstreamReply | UpstreamMetric | ReservationAsked) => {
       if ('metric' in message) {
         this.metrics.recordUpstream(message.metric.outcome, message.metric.seconds);
+        return;
+      }
+      if ('reserve' in message || 'grow' in message) {
+        this.reservationAsked(thread, message);
         return;
       }
       const call = this.pending.get(message.id);

@@ -4,7 +4,7 @@ import { CompanyId, ScheduleDate } from '../domain/schedule-key';
 import { UpstreamError, UpstreamFailure } from './upstream.errors';
 
 export type UpstreamRequest =
-  | { readonly method: 'fetchSchedule'; readonly date: ScheduleDate }
+  | { readonly method: 'fetchSchedule'; readonly date: ScheduleDate; readonly reserves: boolean }
   | { readonly method: 'fetchUsers' }
   | { readonly method: 'ping'; readonly timeoutMs: number };
 
@@ -16,8 +16,8 @@ export interface ThreadError {
   readonly message: string;
 }
 
-/** One company's document as it crosses threads: company, jobs, body. */
-export type ThreadDocument = readonly [CompanyId, number, Uint8Array];
+/** One company's document as it crosses threads: company, jobs, body, sha256. */
+export type ThreadDocument = readonly [CompanyId, number, Uint8Array, string | undefined];
 
 export type UpstreamReply =
   | { readonly id: number; readonly value: unknown }
@@ -28,20 +28,32 @@ export interface UpstreamMetric {
   readonly metric: { readonly outcome: string; readonly seconds: number };
 }
 
+/** The thread asks the caller of call `id` for memory of its answer (AnswerReservation). */
+export type ReservationAsked =
+  | { readonly reserve: number; readonly bytes: number | null }
+  | { readonly grow: number; readonly bytes: number };
+
+/** The main thread's answer to `reserve`: the bytes are held, the body may be read. */
+export interface ReservationGranted {
+  readonly reserved: number;
+}
+
 /**
- * Each body in memory of its own, so it can be transferred: Buffers share pooled memory, and
- * a body kept by the document cache must not hold a whole date's answer alive.
+ * Each body in memory of its own, so it can be transferred: a pooled Buffer is copied first, as
+ * a body kept by the document cache must not hold other memory alive.
  */
 export function documentsToThread(documents: ReadonlyMap<CompanyId, ScheduleDocument>): {
   documents: ThreadDocument[];
   transfer: ArrayBuffer[];
 } {
   const transfer: ArrayBuffer[] = [];
-  const entries = [...documents].map(([companyId, { jobs, body }]): ThreadDocument => {
-    const own = Buffer.allocUnsafeSlow(body.length);
-    body.copy(own);
-    transfer.push(own.buffer);
-    return [companyId, jobs, own];
+  const entries = [...documents].map(([companyId, { jobs, body, sha256 }]): ThreadDocument => {
+    const own = ownsItsMemory(body) ? body : Buffer.allocUnsafeSlow(body.length);
+    if (own !== body) {
+      body.copy(own);
+    }
+    transfer.push(own.buffer as ArrayBuffer);
+    return [companyId, jobs, own, sha256];
   });
   return { documents: entries, transfer };
 }
@@ -50,11 +62,15 @@ export function documentsFromThread(
   documents: readonly ThreadDocument[],
 ): Map<CompanyId, ScheduleDocument> {
   return new Map(
-    documents.map(([companyId, jobs, body]) => [
+    documents.map(([companyId, jobs, body, sha256]) => [
       companyId,
-      { jobs, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) },
+      { jobs, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength), sha256 },
     ]),
   );
+}
+
+function ownsItsMemory(body: Buffer): boolean {
+  return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
 }
 
 export function errorToThread(error: unknown): ThreadError {

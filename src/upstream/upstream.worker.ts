@@ -1,8 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { HttpUpstreamClient, UpstreamConfig } from './http-upstream.client';
+import { AnswerReservation } from './upstream.client';
 import {
   documentsToThread,
   errorToThread,
+  ReservationAsked,
+  ReservationGranted,
   UpstreamCall,
   UpstreamMetric,
   UpstreamReply,
@@ -18,7 +21,15 @@ const client = new HttpUpstreamClient(workerData as UpstreamConfig, {
     port.postMessage({ metric: { outcome, seconds } } satisfies UpstreamMetric),
 });
 
-port.on('message', (call: UpstreamCall) => {
+const granted = new Map<number, () => void>();
+
+port.on('message', (message: UpstreamCall | ReservationGranted) => {
+  if ('reserved' in message) {
+    granted.get(message.reserved)?.();
+    granted.delete(message.reserved);
+    return;
+  }
+  const call = message;
   answer(call).then(
     ({ reply, transfer }) => port.postMessage(reply, transfer),
     (error: unknown) =>
@@ -31,7 +42,9 @@ async function answer(
 ): Promise<{ reply: UpstreamReply; transfer?: ArrayBuffer[] }> {
   switch (call.method) {
     case 'fetchSchedule': {
-      const { documents, transfer } = documentsToThread(await client.fetchSchedule(call.date));
+      const reservation = call.reserves ? reservationOf(call.id) : undefined;
+      const split = await client.fetchSchedule(call.date, reservation);
+      const { documents, transfer } = documentsToThread(split);
       return { reply: { id: call.id, value: documents }, transfer };
     }
     case 'fetchUsers':
@@ -40,4 +53,17 @@ async function answer(
       await client.ping(call.timeoutMs);
       return { reply: { id: call.id, value: null } };
   }
+}
+
+/** Call `id`'s reservation, made by its caller on the main thread. */
+function reservationOf(id: number): AnswerReservation {
+  const ask = (message: ReservationAsked) => port?.postMessage(message);
+  return {
+    reserve: (bytes) =>
+      new Promise<void>((resolve) => {
+        granted.set(id, resolve);
+        ask({ reserve: id, bytes });
+      }),
+    grow: (bytes) => ask({ grow: id, bytes }),
+  };
 }

@@ -1,0 +1,89 @@
+import { BudgetHold, MemoryBudget } from './memory-budget';
+
+/** Which of `reservations` have been granted so far. */
+async function granted(reservations: Promise<void>[]): Promise<boolean[]> {
+  const done = reservations.map(() => false);
+  reservations.forEach((reservation, i) => void reservation.then(() => (done[i] = true)));
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
+describe(MemoryBudget.name, () => {
+  it('should grant reservations at once while they fit', async () => {
+    const budget = new MemoryBudget(100);
+
+    expect(await granted([budget.reserve(40), budget.reserve(60)])).toEqual([true, true]);
+    expect(budget.heldBytes).toBe(100);
+  });
+
+  it('should hold a reservation that does not fit until enough is released', async () => {
+    const budget = new MemoryBudget(100);
+    await budget.reserve(70);
+    const waiting = [budget.reserve(50)];
+
+    expect(await granted(waiting)).toEqual([false]);
+    budget.release(20);
+    expect(await granted(waiting)).toEqual([true]);
+    expect(budget.heldBytes).toBe(100);
+  });
+
+  it('should grant in order of asking, a small reservation not overtaking a large one', async () => {
+    const budget = new MemoryBudget(100);
+    await budget.reserve(90);
+    const waiting = [budget.reserve(60), budget.reserve(5)];
+
+    expect(await granted(waiting)).toEqual([false, false]);
+    budget.release(90);
+    expect(await granted(waiting)).toEqual([true, true]);
+    expect(budget.heldBytes).toBe(65);
+  });
+
+  it('should grant a reservation larger than the budget once nothing else is held', async () => {
+    const budget = new MemoryBudget(100);
+    await budget.reserve(10);
+    const waiting = [budget.reserve(500)];
+
+    expect(await granted(waiting)).toEqual([false]);
+    budget.release(10);
+    expect(await granted(waiting)).toEqual([true]);
+    expect(budget.heldBytes).toBe(500);
+  });
+
+  it('should count grown bytes without waiting and make later reservations wait for them', async () => {
+    const budget = new MemoryBudget(100);
+    await budget.reserve(60);
+    budget.grow(60);
+    const waiting = [budget.reserve(10)];
+
+    expect(budget.heldBytes).toBe(120);
+    expect(await granted(waiting)).toEqual([false]);
+    budget.release(120);
+    expect(await granted(waiting)).toEqual([true]);
+  });
+});
+
+describe(BudgetHold.name, () => {
+  it('should release everything it reserved and grew at once', async () => {
+    const budget = new MemoryBudget(100);
+    const hold = new BudgetHold(budget);
+    await hold.reserve(30);
+    hold.grow(20);
+
+    expect(budget.heldBytes).toBe(50);
+    hold.release();
+    expect(budget.heldBytes).toBe(0);
+  });
+
+  it('should give back bytes granted after it was released', async () => {
+    const budget = new MemoryBudget(100);
+    const other = new BudgetHold(budget);
+    await other.reserve(100);
+    const late = new BudgetHold(budget);
+    const waiting = late.reserve(40);
+    late.release();
+    other.release();
+    await waiting;
+
+    expect(budget.heldBytes).toBe(0);
+  });
+});
