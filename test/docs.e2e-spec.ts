@@ -22,6 +22,7 @@ const ROUTES: readonly { method: string; path: string; statuses: string[] }[] = 
     statuses: ['200', '401', '403', '502', '504'],
   },
   { method: 'post', path: '/api/admin/pregen', statuses: ['202', '400', '401', '403'] },
+  { method: 'post', path: '/api/admin/users/sync', statuses: ['202', '401', '403', '503'] },
   { method: 'get', path: '/api/admin/jobs', statuses: ['200', '400', '401', '403'] },
   {
     method: 'post',

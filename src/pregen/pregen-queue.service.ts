@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
+import { errorMessage } from '../common/error-message';
 import { withTimeout } from '../common/with-timeout';
 import { AppConfig } from '../config/app-config';
 import { RefreshRequests } from '../refresh/refresh-requests';
@@ -11,6 +12,9 @@ import { JobIds, JobName, PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
 
 // A Redis outage can make queue.add() hang; a tick must never pile up behind it.
 const ENQUEUE_TIMEOUT_MS = 5_000;
+
+/** The queue could not take the job: Redis is down or did not answer in time. */
+export class QueueUnavailableError extends Error {}
 
 export interface EnqueuedCycle {
   readonly cycleId: string;
@@ -33,15 +37,26 @@ export class PregenQueue implements RefreshRequests {
     return this.enqueue(`cron-${slot.toISOString()}`, pregenDates(slot, timeZone, days));
   }
 
-  async enqueueUsersSync(slot: Date): Promise<string> {
-    const cycleId = `cron-${slot.toISOString()}`;
-    const jobId = JobIds.syncUsers(cycleId);
-    await withTimeout(
-      this.queue.add(JobName.SyncUsers, { cycleId }, { jobId }),
-      ENQUEUE_TIMEOUT_MS,
-      'enqueue users sync',
+  enqueueUsersSync(slot: Date): Promise<string> {
+    return this.enqueueUsers(`cron-${slot.toISOString()}`);
+  }
+
+  /** A starting replica's sync: every replica starting before the same next tick adds one job. */
+  enqueueUsersSyncAtBoot(nextSlot: Date): Promise<string> {
+    return this.enqueueUsers(`boot-${nextSlot.toISOString()}`);
+  }
+
+  /**
+   * An operator's sync, refused at once while Redis is away. One that timed out may still run
+   * when Redis returns: a sync is idempotent, it costs one more upstream call.
+   */
+  enqueueUsersSyncNow(): Promise<string> {
+    if (this.queue.client.status !== 'ready') {
+      return Promise.reject(new QueueUnavailableError('Redis is unavailable; nothing queued'));
+    }
+    return this.enqueueUsers(
+      `manual-${new Date().toISOString()}-${randomBytes(3).toString('hex')}`,
     );
-    return jobId;
   }
 
   /** An operator's cycle: always new jobs, for the given dates or the usual window. */
@@ -61,6 +76,20 @@ export class PregenQueue implements RefreshRequests {
       ENQUEUE_TIMEOUT_MS,
       'enqueue stale refresh',
     );
+  }
+
+  private async enqueueUsers(cycleId: string): Promise<string> {
+    const jobId = JobIds.syncUsers(cycleId);
+    try {
+      await withTimeout(
+        this.queue.add(JobName.SyncUsers, { cycleId }, { jobId }),
+        ENQUEUE_TIMEOUT_MS,
+        'enqueue users sync',
+      );
+    } catch (error) {
+      throw new QueueUnavailableError(errorMessage(error));
+    }
+    return jobId;
   }
 
   private async enqueue(cycleId: string, dates: readonly ScheduleDate[]): Promise<EnqueuedCycle> {

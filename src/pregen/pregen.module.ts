@@ -13,6 +13,7 @@ import { PregenQueueModule } from './pregen-queue.module';
 import { PregenProcessor } from './pregen.processor';
 import { PregenScheduler } from './pregen.scheduler';
 import { QueueBoard } from './queue-board';
+import { UsersSyncAdminController } from './users-sync-admin.controller';
 import { MetricsModule } from '../metrics/metrics.module';
 
 /** Pre-generation: cron ticks enqueue, the worker refreshes dates, operators steer the queue. */
@@ -26,7 +27,7 @@ import { MetricsModule } from '../metrics/metrics.module';
     RefreshModule,
     UsersModule,
   ],
-  controllers: [PregenAdminController],
+  controllers: [PregenAdminController, UsersSyncAdminController],
   providers: [
     PregenQueue,
     PregenJobs,

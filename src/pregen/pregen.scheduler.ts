@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { CronJob, CronTime } from 'cron';
 import { errorMessage } from '../common/error-message';
 import { AppConfig } from '../config/app-config';
 import { CronSlots } from './cron-slots';
@@ -20,7 +20,7 @@ export class PregenScheduler implements OnApplicationBootstrap {
     private readonly config: AppConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const { enabled, cron, usersCron, timeZone } = this.config.pregen;
     if (!enabled) {
       this.logger.log('Pre-generation cron disabled (PREGEN_ENABLED=false)');
@@ -30,6 +30,13 @@ export class PregenScheduler implements OnApplicationBootstrap {
       this.pregen.enqueueScheduledCycle(slot),
     );
     this.schedule('users-sync', usersCron, timeZone, (slot) => this.pregen.enqueueUsersSync(slot));
+    // Without it the directory is a slow miss until the first tick, up to an hour away.
+    const nextSlot = new CronTime(usersCron, timeZone).getNextDateFrom(new Date()).toJSDate();
+    try {
+      await this.pregen.enqueueUsersSyncAtBoot(nextSlot);
+    } catch (error) {
+      this.logger.error(`users-sync at start: enqueue failed: ${errorMessage(error)}`);
+    }
   }
 
   private schedule(
