@@ -6,6 +6,7 @@ import { createUpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { buildStageSources, runtimeNodeFlags, runtimeStageEnv } from './support/dockerfile';
 import { request } from './support/http';
 import { serviceEnv, startServiceProcess } from './support/service-process';
+import { ADMIN_TOKEN } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
 
@@ -66,9 +67,16 @@ describe('Container build', () => {
       const ready = (await request(`${service.url}/health/ready`)).json<{
         details: { reads: { upstream: { status: string } } };
       }>();
+      // The operator CLI ships in the image and runs on production dependencies alone.
+      const cli = spawnSync(join(node24, 'node'), ['dist/cli/main.js', '--json', 'jobs', 'list'], {
+        cwd: scratch,
+        env: { SCHEDULE_CACHE_URL: service.url, ADMIN_API_TOKEN: ADMIN_TOKEN },
+        encoding: 'utf8',
+      });
       service.child.kill('SIGTERM');
 
       expect(ready.details.reads.upstream).toEqual({ status: 'up' });
+      expect([cli.status, cli.stderr, cli.stdout]).toEqual([0, '', '[]\n']);
       expect(await service.exited).toBe(0);
     } finally {
       await sim.close();
