@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { AuthMessages } from '../src/auth/auth.errors';
 import { ExitCode } from '../src/cli/exit-codes';
-import { completedJobs, EnqueuedCycle, listJobs } from './support/admin-api';
+import { AdminJob, completedJobs, EnqueuedCycle, listJobs } from './support/admin-api';
 import { SHOW_ALL_TOGGLES } from './support/feature-toggles';
 import { serviceEnv, ServiceProcess, startServiceProcess } from './support/service-process';
 import { freePort, startRedis } from './support/services';
@@ -82,8 +82,8 @@ describe('schedule-cache CLI against a running service', () => {
       const run = await schedule(asAdmin, 'pregen', 'run', '--date', '2026-03-04');
 
       expect(run.code).toBe(ExitCode.Ok);
-      expect(run.stdout).toMatch(/^Cycle manual-\S+: 1 job\(s\) queued\.\n/);
-      expect(run.stdout).toMatch(/│ refresh:2026-03-04:manual-\S+ +│ 2026-03-04 │/);
+      expect(run.stdout).toMatch(/^Cycle cli-\S+: 1 job\(s\) queued\.\n/);
+      expect(run.stdout).toMatch(/│ refresh:2026-03-04:cli-\S+ +│ 2026-03-04 │/);
     });
 
     it("should end 400 as exit code 9 with the service's message", async () => {
@@ -113,15 +113,47 @@ describe('schedule-cache CLI against a running service', () => {
       expect(json<{ id: string }[]>(listed).map((job) => job.id)).toEqual([done.id]);
     });
 
-    it('should retry a failed job', async () => {
+    /** Runs a cycle of `date` against a failing legacy API; its one job fails for good. */
+    async function failedJob(date: string): Promise<{ cycle: EnqueuedCycle; job: AdminJob }> {
       sim.setFault('http-500');
       const cycle = json<EnqueuedCycle>(
-        await schedule(asAdmin, '--json', 'pregen', 'run', '--date', '2026-03-06'),
+        await schedule(asAdmin, '--json', 'pregen', 'run', '--date', date),
       );
-      const failed = await waitFor('the job to fail', async () =>
+      const job = await waitFor('the job to fail', async () =>
         (await listJobs(service.url, 'failed')).find((job) => job.cycleId === cycle.cycleId),
       );
       sim.setFault('none');
+      return { cycle, job };
+    }
+
+    it("should show a failed job with its error's stack trace", async () => {
+      const { job } = await failedJob('2026-03-08');
+
+      const table = await schedule(asAdmin, 'jobs', 'show', job.id);
+      const shown = await schedule(asAdmin, '--json', 'jobs', 'show', job.id);
+
+      expect(table.code).toBe(ExitCode.Ok);
+      expect(table.stdout).toMatch(/│ state +│ failed +│/);
+      expect(table.stdout).toContain(`\nStack trace:\n`);
+      expect(table.stdout).toContain(`${job.error}\n    at `);
+      expect(json<{ id: string; stacktrace: string[] }>(shown)).toMatchObject({
+        id: job.id,
+        stacktrace: [expect.stringContaining(`${job.error}\n    at `)],
+      });
+    });
+
+    it('should end showing an unknown job as exit code 6', async () => {
+      const run = await schedule(asAdmin, 'jobs', 'show', 'nope');
+
+      expect([run.code, run.stdout, run.stderr]).toEqual([
+        ExitCode.NotFound,
+        '',
+        'schedule-cache: GET /api/admin/jobs/nope: HTTP 404: No job nope\n',
+      ]);
+    });
+
+    it('should retry a failed job', async () => {
+      const { cycle, job: failed } = await failedJob('2026-03-06');
 
       const run = await schedule(asAdmin, 'jobs', 'retry', failed.id);
 
@@ -161,6 +193,82 @@ describe('schedule-cache CLI against a running service', () => {
     });
   });
 
+  describe('pregen pause, resume and status', () => {
+    it('should pause with a reason, show it, and resume', async () => {
+      const resumed = await schedule(asAdmin, '--json', 'pregen', 'resume');
+      const paused = await schedule(
+        asAdmin,
+        '--json',
+        'pregen',
+        'pause',
+        '--reason',
+        'legacy upgrade',
+      );
+      const status = await schedule(asAdmin, 'pregen', 'status');
+
+      expect([resumed.code, json<{ paused: boolean }>(resumed).paused]).toEqual([
+        ExitCode.Ok,
+        false,
+      ]);
+      expect(json(paused)).toEqual({
+        paused: true,
+        reason: 'legacy upgrade',
+        updatedBy: 'admin-api-token',
+        updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string,
+      });
+      expect(status.stdout).toMatch(/│ recurring cycle │ paused +│/);
+      expect(status.stdout).toMatch(/│ reason +│ legacy upgrade +│/);
+    });
+  });
+
+  describe('serve-mode', () => {
+    it('should switch reads to the legacy API and back', async () => {
+      try {
+        const upstream = await schedule(asAdmin, '--json', 'serve-mode', 'set', 'upstream');
+        const got = await schedule(asAdmin, 'serve-mode', 'get');
+
+        expect(upstream.code).toBe(ExitCode.Ok);
+        expect(json(upstream)).toMatchObject({ mode: 'upstream', updatedBy: 'admin-api-token' });
+        expect(got.stdout).toMatch(/│ mode +│ upstream +│/);
+      } finally {
+        const cache = await schedule(asAdmin, '--json', 'serve-mode', 'set', 'cache');
+        expect(json(cache)).toMatchObject({ mode: 'cache' });
+      }
+    });
+
+    it('should refuse another mode before calling the service', async () => {
+      const run = await schedule(asAdmin, 'serve-mode', 'set', 'legacy');
+
+      expect(run.code).toBe(ExitCode.Usage);
+      expect(run.stderr).toContain("value 'legacy' is invalid for argument 'mode'");
+    });
+  });
+
+  describe('cycles', () => {
+    it('should list a CLI cycle with its trigger, actor and counts', async () => {
+      const cycle = json<EnqueuedCycle>(
+        await schedule(asAdmin, '--json', 'pregen', 'run', '--date', '2026-03-09'),
+      );
+      await completedJobs(service.url, cycle);
+      const [summary] = await waitFor('the cycle to be summarised', async () => {
+        const listed = await schedule(asAdmin, '--json', 'cycles', '--limit', '1');
+        const cycles = json<{ cycles: { id: string; finishedAt: string | null }[] }>(listed).cycles;
+        return cycles[0]?.id === cycle.cycleId && cycles[0].finishedAt !== null && cycles;
+      });
+
+      const table = await schedule(asAdmin, 'cycles', '--limit', '1');
+
+      expect(summary).toMatchObject({
+        trigger: 'cli',
+        actor: 'admin-api-token',
+        dates: ['2026-03-09'],
+      });
+      expect(table.code).toBe(ExitCode.Ok);
+      expect(table.stdout).toMatch(/│ ID +│ TRIGGER +│ ACTOR +│ STARTED/);
+      expect(table.stdout).toContain(`│ ${cycle.cycleId} │ cli     │ admin-api-token │`);
+    });
+  });
+
   describe('toggles', () => {
     it("should set a company's toggles from a file and read them back", async () => {
       const file = join(files, 'toggles.json');
@@ -194,6 +302,37 @@ describe('schedule-cache CLI against a running service', () => {
         (await listJobs(service.url, 'completed')).find((job) => job.id === jobId),
       );
       expect(done.name).toBe('sync-users');
+    });
+  });
+
+  describe('jobs list --state delayed', () => {
+    it('should list a job waiting for its next try', async () => {
+      const retrying = await startServiceProcess(
+        serviceEnv({
+          UPSTREAM_BASE_URL: sim.url,
+          PREGEN_ATTEMPTS: '2',
+          PREGEN_BACKOFF_MS: '600000',
+        }),
+      );
+      try {
+        const env = { SCHEDULE_CACHE_URL: retrying.url, ADMIN_API_TOKEN: ADMIN_TOKEN };
+        sim.setFault('http-500', { times: 1 });
+        const cycle = json<EnqueuedCycle>(
+          await schedule(env, '--json', 'pregen', 'run', '--date', '2026-03-10'),
+        );
+
+        const delayed = await waitFor('the job to wait for its retry', async () => {
+          const run = await schedule(env, '--json', 'jobs', 'list', '--state', 'delayed');
+          const jobs = json<{ id: string; state: string }[]>(run);
+          return jobs.length > 0 && jobs;
+        });
+
+        expect(delayed).toEqual([
+          expect.objectContaining({ id: cycle.jobs[0].id, state: 'delayed', attempts: 1 }),
+        ]);
+      } finally {
+        await retrying.kill();
+      }
     });
   });
 

@@ -23,6 +23,12 @@ const ROUTES: readonly { method: string; path: string; statuses: string[] }[] = 
   },
   { method: 'post', path: '/api/admin/pregen', statuses: ['202', '400', '401', '403'] },
   { method: 'post', path: '/api/admin/users/sync', statuses: ['202', '401', '403', '503'] },
+  { method: 'get', path: '/api/admin/jobs/{id}', statuses: ['200', '401', '403', '404'] },
+  { method: 'get', path: '/api/admin/cycles', statuses: ['200', '400', '401', '403', '503'] },
+  { method: 'get', path: '/api/admin/pregen/schedule', statuses: ['200', '401', '403'] },
+  { method: 'put', path: '/api/admin/pregen/schedule', statuses: ['200', '400', '401', '403'] },
+  { method: 'get', path: '/api/admin/serve-mode', statuses: ['200', '401', '403'] },
+  { method: 'put', path: '/api/admin/serve-mode', statuses: ['200', '400', '401', '403'] },
   { method: 'get', path: '/api/admin/jobs', statuses: ['200', '400', '401', '403'] },
   {
     method: 'post',

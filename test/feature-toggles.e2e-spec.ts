@@ -57,7 +57,11 @@ describe('GET and PUT /api/admin/companies/:id/feature-toggles', () => {
     const get = await adminCall(url);
 
     expect(put.status).toBe(200);
-    expect(put.json()).toMatchObject({ serviceCompanyId: companyId, toggles, updatedBy: null });
+    expect(put.json()).toMatchObject({
+      serviceCompanyId: companyId,
+      toggles,
+      updatedBy: 'admin-api-token',
+    });
     expect(put.json<{ version: string }>().version).not.toBe('default');
     expect(get.json()).toEqual(put.json());
     const etags = await blobEtags(stack.config.blob);

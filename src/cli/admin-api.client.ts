@@ -131,7 +131,8 @@ export class HttpAdminApi extends AdminApi {
   }
 
   runPregen(dates?: readonly string[]): Promise<EnqueuedCycle> {
-    return this.call('POST', '/api/admin/pregen', dates ? { dates } : undefined);
+    // The cycle history names the CLI as the cycle's trigger.
+    return this.call('POST', '/api/admin/pregen', { ...(dates ? { dates } : {}), trigger: 'cli' });
   }
 
   pregenSchedule(): Promise<PregenSchedule> {

@@ -1,7 +1,7 @@
 import { CronTime } from 'cron';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { EnvironmentVariables, LogLevel } from './env.dto';
+import { EnvironmentVariables, LogLevel, ServeMode } from './env.dto';
 
 /** Validated, typed configuration; also the DI token for it. */
 export class AppConfig {
@@ -27,7 +27,9 @@ export class AppConfig {
     lockMs: number;
     stalledCheckMs: number;
     usersCron: string;
+    historyDays: number;
   };
+  readonly serveMode!: ServeMode;
   readonly cache!: { memoryBytes: number; maxAgeSeconds: number; revalidateMs: number };
   readonly featureToggles!: { ttlMs: number };
   readonly shutdownGraceMs!: number;
@@ -101,7 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       lockMs: vars.PREGEN_LOCK_MS,
       stalledCheckMs: vars.PREGEN_STALLED_CHECK_MS,
       usersCron: vars.USERS_SYNC_CRON,
+      historyDays: vars.HISTORY_DAYS,
     },
+    serveMode: vars.SERVE_MODE,
     cache: {
       memoryBytes: vars.CACHE_MEMORY_MB * 1024 * 1024,
       maxAgeSeconds:

@@ -79,6 +79,9 @@ export function isCorsOrigins(value: unknown): boolean {
 const Satisfies = (name: string, validate: (value: unknown) => boolean, message: string) =>
   ValidateBy({ name, validator: { validate, defaultMessage: () => `$property ${message}` } });
 
+export const SERVE_MODES = ['cache', 'upstream'] as const;
+export type ServeMode = (typeof SERVE_MODES)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -205,6 +208,17 @@ export class EnvironmentVariables {
 
   @IsCronExpression()
   USERS_SYNC_CRON = '0 * * * *';
+
+  // Days a finished cycle's summary stays in GET /api/admin/cycles.
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  HISTORY_DAYS = 30;
+
+  // The boot default of the run-time serve mode: `upstream` sends every read to the legacy API.
+  @IsIn(SERVE_MODES)
+  SERVE_MODE: ServeMode = 'cache';
 
   @Transform(toInt)
   @IsInt()

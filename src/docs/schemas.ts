@@ -118,6 +118,20 @@ export const JOB_VIEW_SCHEMA: SchemaObject = {
   },
 };
 
+export const JOB_DETAILS_SCHEMA: SchemaObject = {
+  ...JOB_VIEW_SCHEMA,
+  required: [...(JOB_VIEW_SCHEMA.required ?? []), 'stacktrace'],
+  properties: {
+    ...JOB_VIEW_SCHEMA.properties,
+    state: { type: 'string', example: 'failed' },
+    stacktrace: {
+      type: 'array',
+      items: { type: 'string' },
+      description: "Each failed attempt's stack, oldest first.",
+    },
+  },
+};
+
 export const RETRIED_JOB_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['id', 'state'],
@@ -172,5 +186,67 @@ export const HEALTH_SCHEMA: SchemaObject = {
     info: HEALTH_INDICATORS,
     error: HEALTH_INDICATORS,
     details: HEALTH_INDICATORS,
+  },
+};
+
+const UPDATED = {
+  updatedBy: { type: 'string', nullable: true, description: "The token's sub, or admin-api-token" },
+  updatedAt: { type: 'string', format: 'date-time', nullable: true },
+} satisfies Record<string, SchemaObject>;
+
+export const PREGEN_SCHEDULE_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['paused', 'reason', 'updatedBy', 'updatedAt'],
+  properties: {
+    paused: { type: 'boolean' },
+    reason: { type: 'string', nullable: true, maxLength: 200 },
+    ...UPDATED,
+  },
+};
+
+export const SERVE_MODE_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['mode', 'updatedBy', 'updatedAt'],
+  properties: { mode: { type: 'string', enum: ['cache', 'upstream'] }, ...UPDATED },
+};
+
+const COUNT: SchemaObject = { type: 'integer', minimum: 0 };
+
+export const CYCLES_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['cycles'],
+  properties: {
+    cycles: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: [
+          'id',
+          'trigger',
+          'actor',
+          'startedAt',
+          'finishedAt',
+          'dates',
+          'generated',
+          'unchanged',
+          'emptied',
+          'failed',
+          'upstreamMs',
+        ],
+        properties: {
+          id: { type: 'string', example: 'cli-2026-11-23T10:31:07.123Z-a1b2c3' },
+          trigger: { type: 'string', enum: ['cron', 'manual', 'stale', 'cli'] },
+          actor: { type: 'string', nullable: true, example: 'admin-api-token' },
+          startedAt: { type: 'string', format: 'date-time' },
+          finishedAt: { ...NULLABLE_TIME, description: 'null while its jobs run' },
+          dates: { type: 'array', items: { type: 'string', format: 'date' } },
+          generated: { ...COUNT, description: 'documents written' },
+          unchanged: { ...COUNT, description: 'documents found unchanged' },
+          emptied: { ...COUNT, description: 'documents rewritten empty' },
+          failed: { ...COUNT, description: 'dates whose job ran out of attempts' },
+          upstreamMs: { ...COUNT, description: 'legacy API time summed over the dates' },
+        },
+      },
+    },
   },
 };

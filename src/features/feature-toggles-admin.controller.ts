@@ -8,7 +8,9 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
 import { AdminGuard } from '../auth/admin.guard';
+import { CurrentPrincipal, Principal } from '../auth/principal';
 import { COMPANY_ID_MESSAGE, CompanyIdPipe } from '../common/company-id.pipe';
 import { strictValidation } from '../common/strict-validation.pipe';
 import { ApiAdmin, ApiJson, ApiMessage } from '../docs/decorators';
@@ -55,12 +57,19 @@ export class FeatureTogglesAdminController {
   @ApiMessage(503, 'Blob storage unavailable; nothing saved.', [
     new FeatureTogglesNotSavedError().message,
   ])
+  @Audited({
+    action: 'feature-toggles.put',
+    target: (request) => `company ${(request.params as { id: string }).id}`,
+    result: (answer) => (answer as FeatureTogglesView).toggles,
+  })
   async put(
+    @CurrentPrincipal() principal: Principal,
     @Param('id', CompanyIdPipe) companyId: CompanyId,
     @Body(strictValidation) body: FeatureTogglesDto,
   ): Promise<FeatureTogglesView> {
     try {
-      return { serviceCompanyId: companyId, ...(await this.featureToggles.put(companyId, body)) };
+      const saved = await this.featureToggles.put(companyId, body, principal.subject);
+      return { serviceCompanyId: companyId, ...saved };
     } catch (error) {
       if (error instanceof FeatureTogglesNotSavedError) {
         throw new ServiceUnavailableException({ message: error.message });

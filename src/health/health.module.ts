@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PregenQueueModule } from '../pregen/pregen-queue.module';
 import { RedisModule } from '../redis/redis.module';
 import { RefreshModule } from '../refresh/refresh.module';
+import { SwitchesModule } from '../switches/switches.module';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { HealthController } from './health.controller';
 import { BlobHealthIndicator } from './indicators/blob.health';
@@ -23,6 +24,7 @@ import { BlobModule } from '../blob/blob.module';
     PregenQueueModule,
     RefreshModule,
     UpstreamModule,
+    SwitchesModule,
   ],
   controllers: [HealthController],
   providers: [

@@ -14,6 +14,7 @@ export const MetricNames = {
   pregenDocuments: 'schedule_cache_pregen_documents_total',
   pregenLastSuccess: 'schedule_cache_pregen_last_success_timestamp_seconds',
   queueJobs: 'schedule_cache_queue_jobs',
+  pregenPaused: 'schedule_cache_pregen_paused',
   throttledRequests: 'schedule_cache_throttled_requests_total',
   rateLimitErrors: 'schedule_cache_rate_limit_errors_total',
 } as const;
@@ -22,7 +23,7 @@ export const MetricNames = {
 export const RATE_LIMITS = ['api', 'admin'] as const;
 export type RateLimitName = (typeof RATE_LIMITS)[number];
 
-export const REQUEST_RESULTS = ['hit', 'miss', 'stale', 'error'] as const;
+export const REQUEST_RESULTS = ['hit', 'miss', 'stale', 'bypass', 'error'] as const;
 export type RequestResult = (typeof REQUEST_RESULTS)[number];
 
 export type BlobOperation = 'read' | 'write' | 'delete' | 'list';

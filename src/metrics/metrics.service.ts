@@ -27,6 +27,7 @@ export class MetricsService {
   readonly registry = new Registry();
   private readonly hitRatio = new RollingRatio(HIT_RATIO_WINDOW_MS, 30);
   private queueCounts: () => Promise<Record<string, number>> = () => Promise.resolve({});
+  private pregenPaused: () => boolean = () => false;
   private memoryCache: () => { entries: number; bytes: number } = () => ({ entries: 0, bytes: 0 });
 
   private readonly requests = new RequestTally(REQUEST_BUCKETS);
@@ -148,6 +149,15 @@ export class MetricsService {
         this.set(memoryCache().entries);
       },
     });
+    const paused = () => this.pregenPaused();
+    new Gauge({
+      name: MetricNames.pregenPaused,
+      help: 'Whether cron ticks of this pod enqueue nothing: paused by an operator, or serve mode upstream',
+      registers: [this.registry],
+      collect() {
+        this.set(paused() ? 1 : 0);
+      },
+    });
     const counts = () => this.queueCounts();
     new Gauge({
       name: MetricNames.queueJobs,
@@ -170,7 +180,8 @@ export class MetricsService {
     if (notModified) {
       this.notModified.inc();
     }
-    if (result !== 'error') {
+    // A bypass is neither a hit nor a miss of the cache: the ratio does not count it.
+    if (result !== 'error' && result !== 'bypass') {
       this.hitRatio.record(result === 'hit' || result === 'stale');
     }
   }
@@ -202,6 +213,11 @@ export class MetricsService {
   /** The document cache lives in another module; it registers how to read its size. */
   observeMemoryCache(size: () => { entries: number; bytes: number }): void {
     this.memoryCache = size;
+  }
+
+  /** The switches live in another module; they register how to read the pause. */
+  observePregenPaused(paused: () => boolean): void {
+    this.pregenPaused = paused;
   }
 
   recordThrottled(limit: RateLimitName): void {

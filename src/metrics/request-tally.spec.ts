@@ -28,6 +28,7 @@ describe(RequestTally.name, () => {
       { labels: { result: 'hit' }, value: 4 },
       { labels: { result: 'miss' }, value: 1 },
       { labels: { result: 'stale' }, value: 0 },
+      { labels: { result: 'bypass' }, value: 0 },
       { labels: { result: 'error' }, value: 0 },
     ]);
   });

@@ -4,11 +4,15 @@ import { Job, Queue } from 'bull';
 import { errorMessage } from '../common/error-message';
 import { DateRefreshResult } from '../domain/refresh-result';
 import { RedisClientService } from '../redis/redis-client.service';
+import { CycleHistory, emptyCycle } from './cycle-history.service';
 import { JobIds, JobName, PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
 
 const SUMMARY_CLAIM_TTL_S = 86_400;
 
-/** Logs one line per finished cycle, whichever replica finished its last job. */
+/**
+ * Logs one line per finished cycle and records it in the history, whichever replica finished
+ * its last job.
+ */
 @Injectable()
 export class CycleSummaryService {
   private readonly logger = new Logger(CycleSummaryService.name);
@@ -16,6 +20,7 @@ export class CycleSummaryService {
   constructor(
     @InjectQueue(PREGEN_QUEUE) private readonly queue: Queue,
     private readonly redis: RedisClientService,
+    private readonly history: CycleHistory,
   ) {}
 
   async onJobFinished(job: Job): Promise<void> {
@@ -29,7 +34,12 @@ export class CycleSummaryService {
     }
   }
 
-  private async summariseIfDone({ cycleId, cycleDates }: RefreshDateJob): Promise<void> {
+  private async summariseIfDone({
+    cycleId,
+    cycleDates,
+    trigger,
+    actor,
+  }: RefreshDateJob): Promise<void> {
     const jobs = await Promise.all(
       cycleDates.map((date) => this.queue.getJob(JobIds.refreshDate(date, cycleId))),
     );
@@ -51,7 +61,7 @@ export class CycleSummaryService {
       return;
     }
     const results = finished.map((job) => job.returnvalue as DateRefreshResult | null);
-    const sum = (key: 'written' | 'emptied' | 'unchanged') =>
+    const sum = (key: 'written' | 'emptied' | 'unchanged' | 'upstreamMs') =>
       results.reduce((total, result) => total + (result?.[key] ?? 0), 0);
     const failed = finished.filter((job) => job.failedReason !== undefined && !job.returnvalue);
     const started = Math.min(...finished.map((job) => job.timestamp));
@@ -65,6 +75,15 @@ export class CycleSummaryService {
       unchanged: sum('unchanged'),
       failedJobs: failed.map((job) => job.id),
       seconds: Number(seconds),
+    });
+    await this.history.finished({
+      ...emptyCycle(cycleId, cycleDates, { trigger, actor }, new Date(started)),
+      finishedAt: new Date(ended).toISOString(),
+      generated: sum('written'),
+      unchanged: sum('unchanged'),
+      emptied: sum('emptied'),
+      failed: failed.length,
+      upstreamMs: sum('upstreamMs'),
     });
   }
 }

@@ -15,13 +15,17 @@ import {
 import { toInt } from '../common/transforms';
 import { isScheduleDate, ScheduleDate } from '../domain/schedule-key';
 import { ListableState } from './pregen-jobs.service';
+import { OperatorOrigin } from './pregen-queue.service';
 
 export const LISTABLE_STATES: readonly ListableState[] = [
   'failed',
   'completed',
   'active',
   'waiting',
+  'delayed',
 ];
+
+export const OPERATOR_TRIGGERS: readonly OperatorOrigin['trigger'][] = ['manual', 'cli'];
 
 export class PregenRequestDto {
   @ApiPropertyOptional({
@@ -42,6 +46,15 @@ export class PregenRequestDto {
     { each: true, message: 'each value in dates must be a date as YYYY-MM-DD' },
   )
   dates?: ScheduleDate[];
+
+  @ApiPropertyOptional({
+    enum: OPERATOR_TRIGGERS,
+    default: 'manual',
+    description: 'Recorded in the cycle history: `cli` for the command-line tool',
+  })
+  @IsOptional()
+  @IsIn(OPERATOR_TRIGGERS)
+  trigger?: OperatorOrigin['trigger'];
 }
 
 export class ListJobsQueryDto {
@@ -57,4 +70,14 @@ export class ListJobsQueryDto {
   @Min(1)
   @Max(500)
   limit = 50;
+}
+
+export class ListCyclesQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 20 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit = 20;
 }

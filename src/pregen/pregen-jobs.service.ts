@@ -1,9 +1,12 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
-import { JobStatus, Queue } from 'bull';
+import { Job, JobStatus, Queue } from 'bull';
 import { PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
 
-export type ListableState = Extract<JobStatus, 'failed' | 'completed' | 'active' | 'waiting'>;
+export type ListableState = Extract<
+  JobStatus,
+  'failed' | 'completed' | 'active' | 'waiting' | 'delayed'
+>;
 
 export interface JobView {
   readonly id: string;
@@ -19,6 +22,11 @@ export interface JobView {
   readonly error: string | null;
 }
 
+/** One job with the stack of each failed attempt's error (newest last), as Bull keeps them. */
+export interface JobDetails extends JobView {
+  readonly stacktrace: string[];
+}
+
 export class JobNotFoundError extends Error {}
 export class JobNotRetryableError extends Error {}
 
@@ -32,22 +40,15 @@ export class PregenJobs {
     return jobs
       .filter((job) => job !== null)
       .slice(0, limit)
-      .map((job) => {
-        const data = job.data as Partial<RefreshDateJob>;
-        return {
-          id: String(job.id),
-          name: job.name,
-          state,
-          date: data.date,
-          cycleId: data.cycleId,
-          attempts: job.attemptsMade,
-          createdAt: new Date(job.timestamp).toISOString(),
-          processedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
-          finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
-          result: (job.returnvalue as unknown) ?? null,
-          error: job.failedReason ?? null,
-        };
-      });
+      .map((job) => viewOf(job, state));
+  }
+
+  async show(id: string): Promise<JobDetails> {
+    const job = await this.queue.getJob(id);
+    if (!job) {
+      throw new JobNotFoundError(`No job ${id}`);
+    }
+    return { ...viewOf(job, await job.getState()), stacktrace: job.stacktrace ?? [] };
   }
 
   /** Job counts by state, for health details and metrics. */
@@ -66,4 +67,21 @@ export class PregenJobs {
     await job.retry();
     return { id, state: 'waiting' };
   }
+}
+
+function viewOf(job: Job, state: string): JobView {
+  const data = job.data as Partial<RefreshDateJob>;
+  return {
+    id: String(job.id),
+    name: job.name,
+    state,
+    date: data.date,
+    cycleId: data.cycleId,
+    attempts: job.attemptsMade,
+    createdAt: new Date(job.timestamp).toISOString(),
+    processedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
+    finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+    result: (job.returnvalue as unknown) ?? null,
+    error: job.failedReason ?? null,
+  };
 }

@@ -4,17 +4,24 @@ import { Queue } from 'bull';
 import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../common/error-message';
 import { withTimeout } from '../common/with-timeout';
+import { CycleHistory, emptyCycle } from './cycle-history.service';
 import { AppConfig } from '../config/app-config';
 import { RefreshRequests } from '../refresh/refresh-requests';
 import { ScheduleDate } from '../domain/schedule-key';
 import { pregenDates } from '../domain/pregen-dates';
-import { JobIds, JobName, PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
+import { CycleTrigger, JobIds, JobName, PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
 
 // A Redis outage can make queue.add() hang; a tick must never pile up behind it.
 const ENQUEUE_TIMEOUT_MS = 5_000;
 
 /** The queue could not take the job: Redis is down or did not answer in time. */
 export class QueueUnavailableError extends Error {}
+
+/** Who asked for a manual cycle, and through what. */
+export interface OperatorOrigin {
+  readonly trigger: Extract<CycleTrigger, 'manual' | 'cli'>;
+  readonly actor?: string;
+}
 
 export interface EnqueuedCycle {
   readonly cycleId: string;
@@ -29,12 +36,15 @@ export class PregenQueue implements RefreshRequests {
   constructor(
     @InjectQueue(PREGEN_QUEUE) private readonly queue: Queue,
     private readonly config: AppConfig,
+    private readonly history: CycleHistory,
   ) {}
 
   /** A cron cycle: the slot names it, so replicas firing for the same slot add each job once. */
   enqueueScheduledCycle(slot: Date): Promise<EnqueuedCycle> {
     const { timeZone, days } = this.config.pregen;
-    return this.enqueue(`cron-${slot.toISOString()}`, pregenDates(slot, timeZone, days));
+    return this.enqueue(`cron-${slot.toISOString()}`, pregenDates(slot, timeZone, days), {
+      trigger: 'cron',
+    });
   }
 
   enqueueUsersSync(slot: Date): Promise<string> {
@@ -60,22 +70,26 @@ export class PregenQueue implements RefreshRequests {
   }
 
   /** An operator's cycle: always new jobs, for the given dates or the usual window. */
-  enqueueManualCycle(dates?: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
+  enqueueManualCycle(
+    dates?: readonly ScheduleDate[],
+    origin: OperatorOrigin = { trigger: 'manual' },
+  ): Promise<EnqueuedCycle> {
     const now = new Date();
     const { timeZone, days } = this.config.pregen;
-    const cycleId = `manual-${now.toISOString()}-${randomBytes(3).toString('hex')}`;
-    return this.enqueue(cycleId, dates ?? pregenDates(now, timeZone, days));
+    const cycleId = `${origin.trigger}-${now.toISOString()}-${randomBytes(3).toString('hex')}`;
+    return this.enqueue(cycleId, dates ?? pregenDates(now, timeZone, days), origin);
   }
 
   /** A background refresh of a date served stale: one job per stale version, whoever asks. */
   async requestRefresh(date: ScheduleDate, version: string): Promise<void> {
     const cycleId = `stale-${version}`;
-    const data: RefreshDateJob = { date, cycleId, cycleDates: [date] };
+    const data: RefreshDateJob = { date, cycleId, cycleDates: [date], trigger: 'stale' };
     await withTimeout(
       this.queue.add(JobName.RefreshDate, data, { jobId: JobIds.staleRefresh(date, version) }),
       ENQUEUE_TIMEOUT_MS,
       'enqueue stale refresh',
     );
+    await this.recordStart(cycleId, [date], { trigger: 'stale' });
   }
 
   private async enqueueUsers(cycleId: string): Promise<string> {
@@ -92,12 +106,16 @@ export class PregenQueue implements RefreshRequests {
     return jobId;
   }
 
-  private async enqueue(cycleId: string, dates: readonly ScheduleDate[]): Promise<EnqueuedCycle> {
+  private async enqueue(
+    cycleId: string,
+    dates: readonly ScheduleDate[],
+    origin: Pick<RefreshDateJob, 'trigger' | 'actor'>,
+  ): Promise<EnqueuedCycle> {
     const started = performance.now();
     const jobs = await withTimeout(
       Promise.all(
         dates.map(async (date) => {
-          const data: RefreshDateJob = { date, cycleId, cycleDates: dates };
+          const data: RefreshDateJob = { date, cycleId, cycleDates: dates, ...origin };
           const jobId = JobIds.refreshDate(date, cycleId);
           await this.queue.add(JobName.RefreshDate, data, { jobId });
           return { id: jobId, date };
@@ -106,6 +124,7 @@ export class PregenQueue implements RefreshRequests {
       ENQUEUE_TIMEOUT_MS,
       'enqueue pre-generation cycle',
     );
+    await this.recordStart(cycleId, dates, origin);
     this.logger.log({
       msg: 'pre-generation cycle enqueued',
       cycleId,
@@ -113,5 +132,21 @@ export class PregenQueue implements RefreshRequests {
       enqueueMs: Math.round(performance.now() - started),
     });
     return { cycleId, jobs };
+  }
+
+  /** The history shows a cycle from its start; the jobs run whether or not this is recorded. */
+  private async recordStart(
+    cycleId: string,
+    dates: readonly ScheduleDate[],
+    origin: Pick<RefreshDateJob, 'trigger' | 'actor'>,
+  ): Promise<void> {
+    try {
+      await this.history.started({
+        ...emptyCycle(cycleId, dates, origin, new Date()),
+        finishedAt: null,
+      });
+    } catch (error) {
+      this.logger.warn(`Cycle ${cycleId} not recorded in the history: ${errorMessage(error)}`);
+    }
   }
 }

@@ -8,11 +8,18 @@ export enum JobName {
   SyncUsers = 'sync-users',
 }
 
+/** What started a cycle: the cron, an operator (API or CLI), or a read that found a date stale. */
+export type CycleTrigger = 'cron' | 'manual' | 'stale' | 'cli';
+
 export interface RefreshDateJob {
   readonly date: ScheduleDate;
   readonly cycleId: string;
   /** Every date of the job's cycle, so whoever finishes last can summarise it. */
   readonly cycleDates: readonly ScheduleDate[];
+  /** Absent on jobs queued before cycles recorded it: the summary reads the cycle id's prefix. */
+  readonly trigger?: CycleTrigger;
+  /** The operator who asked for the cycle (a token's `sub`); absent for cron and stale cycles. */
+  readonly actor?: string;
 }
 
 export interface SyncUsersJob {

@@ -4,7 +4,9 @@ import { AuthModule } from '../auth/auth.module';
 import { RedisModule } from '../redis/redis.module';
 import { RefreshModule } from '../refresh/refresh.module';
 import { RefreshRequests } from '../refresh/refresh-requests';
+import { SwitchesModule } from '../switches/switches.module';
 import { UsersModule } from '../users/users.module';
+import { CycleHistory } from './cycle-history.service';
 import { CycleSummaryService } from './cycle-summary.service';
 import { PregenAdminController } from './pregen-admin.controller';
 import { PregenJobs } from './pregen-jobs.service';
@@ -26,6 +28,7 @@ import { MetricsModule } from '../metrics/metrics.module';
     AuthModule,
     RefreshModule,
     UsersModule,
+    SwitchesModule,
   ],
   controllers: [PregenAdminController, UsersSyncAdminController],
   providers: [
@@ -34,6 +37,7 @@ import { MetricsModule } from '../metrics/metrics.module';
     PregenProcessor,
     PregenScheduler,
     CycleSummaryService,
+    CycleHistory,
     QueueBoard,
     // The read path queues refreshes of stale dates through this port.
     { provide: RefreshRequests, useExisting: PregenQueue },

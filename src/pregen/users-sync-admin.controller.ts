@@ -1,22 +1,14 @@
-import {
-  Controller,
-  HttpCode,
-  HttpStatus,
-  Post,
-  Res,
-  ServiceUnavailableException,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, HttpCode, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { HeadersObject } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
+import { Audited } from '../audit/audited.decorator';
 import { AdminGuard } from '../auth/admin.guard';
 import { ApiAdmin, ApiJson, ApiMessage } from '../docs/decorators';
 import { QUEUED_JOB_SCHEMA } from '../docs/schemas';
+import { serviceUnavailable } from '../http/service-unavailable';
 import { PregenQueue, QueueUnavailableError } from './pregen-queue.service';
 
-/** Seconds a caller waits before asking again while Redis is away. */
-const RETRY_AFTER_S = 5;
 const RETRY_AFTER_HEADER: HeadersObject = {
   'Retry-After': {
     description: 'Seconds to wait before asking again.',
@@ -36,14 +28,17 @@ export class UsersSyncAdminController {
   @ApiOperation({ summary: 'Copy the users directory from the legacy API now (one job)' })
   @ApiJson(202, 'The sync job is queued.', QUEUED_JOB_SCHEMA)
   @ApiMessage(503, 'Redis unavailable; nothing queued.', [], RETRY_AFTER_HEADER)
+  @Audited({
+    action: 'users.sync',
+    target: () => 'users directory',
+    result: (answer) => (answer as { jobId: string }).jobId,
+  })
   async sync(@Res({ passthrough: true }) reply: FastifyReply): Promise<{ jobId: string }> {
     try {
       return { jobId: await this.pregen.enqueueUsersSyncNow() };
     } catch (error) {
       if (error instanceof QueueUnavailableError) {
-        // The error filter answers on this reply, so the header set here goes out with it.
-        void reply.header('retry-after', String(RETRY_AFTER_S));
-        throw new ServiceUnavailableException({ message: error.message });
+        throw serviceUnavailable(reply, error.message);
       }
       throw error;
     }

@@ -41,4 +41,20 @@ describe(ScheduleResponder.name, () => {
     expect(notModified.headers['content-encoding']).toBeUndefined();
     expect(stale.headers['x-cache']).toBe('STALE');
   });
+
+  it('should answer a bypass with no validators, no-store and never 304', () => {
+    const bypass = responder.prepare(
+      { 'accept-encoding': 'br', 'if-none-match': '*' },
+      { document, state: 'BYPASS' },
+    );
+
+    expect(bypass).toMatchObject({ status: 200, notModified: false, encoding: 'br' });
+    expect(bypass.headers).toEqual({
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      vary: 'Accept-Encoding, Authorization',
+      'x-cache': 'BYPASS',
+      'content-encoding': 'br',
+    });
+  });
 });

@@ -18,7 +18,7 @@ export interface PreparedAnswer {
   readonly notModified: boolean;
 }
 
-const RESULTS = { HIT: 'hit', STALE: 'stale', MISS: 'miss' } as const;
+const RESULTS = { HIT: 'hit', STALE: 'stale', MISS: 'miss', BYPASS: 'bypass' } as const;
 const STATES: readonly CacheState[] = ['HIT', 'STALE', 'MISS'];
 const ENCODINGS: readonly (Encoding | null)[] = [null, 'br', 'gzip'];
 
@@ -42,6 +42,9 @@ export class ScheduleResponder {
 
   prepare(request: IncomingHttpHeaders, { document, state }: ScheduleAnswer): PreparedAnswer {
     const encoding = negotiateEncoding(request['accept-encoding'], document);
+    if (state === 'BYPASS') {
+      return { status: 200, headers: this.bypassHeaders(encoding), encoding, notModified: false };
+    }
     const notModified = isNotModified(request, document);
     const age = Math.max(0, Math.floor((Date.now() - document.freshAt) / 1000));
     const headers = {
@@ -80,6 +83,17 @@ export class ScheduleResponder {
       variants[slot] = headers;
     }
     return headers;
+  }
+
+  /** A fresh legacy answer nothing keeps: no validators, and no client may keep it either. */
+  private bypassHeaders(encoding: Encoding | null): Record<string, string> {
+    return {
+      'content-type': SCHEDULE_CONTENT_TYPE,
+      'cache-control': 'no-store',
+      vary: this.vary,
+      'x-cache': 'BYPASS',
+      ...(encoding ? { 'content-encoding': encoding } : {}),
+    };
   }
 
   /** Nothing stored and the refresh failed: counted; the caller answers the error. */

@@ -10,14 +10,27 @@ import { ScheduleResponder } from './schedule-responder';
 import { ScheduleViews } from './schedule-views.service';
 import { ScheduleRoute } from './schedule.route';
 import { ScheduleService } from './schedule.service';
+import { UpstreamReads } from './upstream-reads.service';
+import { SwitchesModule } from '../switches/switches.module';
+import { UpstreamModule } from '../upstream/upstream.module';
 import { BlobModule } from '../blob/blob.module';
 import { MetricsModule } from '../metrics/metrics.module';
 
 /** The read side: GET /api/dr-schedule, cache-first, and views of the documents. */
 @Module({
-  imports: [MetricsModule, BlobModule, AuthModule, FeaturesModule, RefreshModule, PregenModule],
+  imports: [
+    MetricsModule,
+    BlobModule,
+    AuthModule,
+    FeaturesModule,
+    RefreshModule,
+    PregenModule,
+    SwitchesModule,
+    UpstreamModule,
+  ],
   providers: [
     ScheduleService,
+    UpstreamReads,
     ScheduleRoute,
     ScheduleResponder,
     ScheduleViews,

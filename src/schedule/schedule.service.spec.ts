@@ -7,6 +7,9 @@ import { RefreshRequests } from '../refresh/refresh-requests';
 import { CompanyId, ScheduleDate, ScheduleKey } from '../domain/schedule-key';
 import { ScheduleRefreshService } from '../refresh/schedule-refresh.service';
 import { DocumentView, ScheduleService } from './schedule.service';
+import { ServeMode } from '../config/env.dto';
+import { OperatorSwitches } from '../switches/operator-switches.service';
+import { UpstreamReads } from './upstream-reads.service';
 
 const KEY: ScheduleKey = { companyId: 59 as CompanyId, date: '2025-12-03' as ScheduleDate };
 
@@ -24,12 +27,22 @@ describe(ScheduleService.name, () => {
   let requests: RecordedRequests;
   let refresher: ScheduleRefreshService;
   let coordinator: LocalRefreshCoordinator;
+  let switches: { serveMode: ServeMode };
 
   function service(env: Record<string, string> = {}): ScheduleService {
     const config = standaloneConfig(env);
     refresher = new ScheduleRefreshService(upstream, storage, config, coordinator);
     const cache = new DocumentCache(config.cache.memoryBytes);
-    return new ScheduleService(storage, refresher, cache, requests, config, coordinator);
+    return new ScheduleService(
+      storage,
+      refresher,
+      cache,
+      requests,
+      config,
+      coordinator,
+      switches as OperatorSwitches,
+      new UpstreamReads(upstream),
+    );
   }
 
   beforeEach(() => {
@@ -40,6 +53,54 @@ describe(ScheduleService.name, () => {
     ]);
     requests = new RecordedRequests();
     coordinator = new LocalRefreshCoordinator();
+    switches = { serveMode: 'cache' };
+  });
+
+  describe('in serve mode upstream', () => {
+    it('should answer every read BYPASS from a fresh legacy call, storing nothing', async () => {
+      const schedules = service();
+      await schedules.get(KEY);
+      await refresher.drain();
+      const writes = storage.writes;
+      switches.serveMode = 'upstream';
+      storage.failReads = true;
+
+      const first = await schedules.get(KEY);
+      const second = await schedules.get(KEY);
+
+      expect([first.state, second.state]).toEqual(['BYPASS', 'BYPASS']);
+      expect(upstream.calls).toBe(3);
+      expect(storage.writes).toBe(writes);
+      expect(second.document.body.toString()).toContain('"JobInformationId":1');
+    });
+
+    it('should share one legacy call among concurrent reads of a date', async () => {
+      const schedules = service();
+      switches.serveMode = 'upstream';
+
+      const answers = await Promise.all([
+        schedules.get(KEY),
+        schedules.get({ ...KEY, companyId: 137 as CompanyId }),
+        schedules.get(KEY),
+      ]);
+
+      expect(answers.map((answer) => answer.state)).toEqual(['BYPASS', 'BYPASS', 'BYPASS']);
+      expect(upstream.calls).toBe(1);
+      expect(storage.writes).toBe(0);
+    });
+
+    it('should answer from the cache again once switched back', async () => {
+      const schedules = service();
+      switches.serveMode = 'upstream';
+      await schedules.get(KEY);
+      switches.serveMode = 'cache';
+
+      const miss = await schedules.get(KEY);
+      await refresher.drain();
+      const hit = await schedules.get(KEY);
+
+      expect([miss.state, hit.state]).toEqual(['MISS', 'HIT']);
+    });
   });
 
   it('should answer MISS, then HIT from memory without reading storage again', async () => {

@@ -11,9 +11,14 @@ import { RefreshRequests } from '../refresh/refresh-requests';
 import { EMPTY_SCHEDULE } from '../domain/schedule-document';
 import { ScheduleKey } from '../domain/schedule-key';
 import { ScheduleRefreshService } from '../refresh/schedule-refresh.service';
+import { OperatorSwitches } from '../switches/operator-switches.service';
+import { UpstreamReads } from './upstream-reads.service';
 
-/** HIT: stored and fresh; STALE: stored, older than CACHE_MAX_AGE; MISS: waited for upstream. */
-export type CacheState = 'HIT' | 'STALE' | 'MISS';
+/**
+ * HIT: stored and fresh; STALE: stored, older than CACHE_MAX_AGE; MISS: waited for upstream;
+ * BYPASS: serve mode `upstream`, a fresh legacy call that nothing stores.
+ */
+export type CacheState = 'HIT' | 'STALE' | 'MISS' | 'BYPASS';
 
 export interface ScheduleAnswer {
   readonly document: CachedDocument;
@@ -56,6 +61,8 @@ export class ScheduleService {
     private readonly refreshRequests: RefreshRequests,
     private readonly config: AppConfig,
     coordinator: RefreshCoordinator,
+    private readonly switches: OperatorSwitches,
+    private readonly upstreamReads: UpstreamReads,
   ) {
     this.maxAgeMs = config.cache.maxAgeSeconds * 1000;
     coordinator.onOutcome(({ date, result, freshness }) => {
@@ -69,6 +76,9 @@ export class ScheduleService {
 
   /** The company's document, or `view` of it; views are cached beside the document. */
   async get(key: ScheduleKey, view?: DocumentView): Promise<ScheduleAnswer> {
+    if (this.switches.serveMode === 'upstream') {
+      return this.bypass(key, view);
+    }
     const known = this.fromMemory(key, view);
     if (known) {
       return known;
@@ -85,6 +95,16 @@ export class ScheduleService {
         ? new CachedDocument(rendered, document.source)
         : this.cache.set(viewKey, rendered, document.source, generation);
     return { document: viewDocument, state };
+  }
+
+  /** Serve mode `upstream`: a fresh legacy answer, rendered per request, kept nowhere. */
+  private async bypass(key: ScheduleKey, view?: DocumentView): Promise<ScheduleAnswer> {
+    const body = await this.upstreamReads.body(key);
+    const source = { blobEtag: null, generatedAt: Date.now() };
+    return {
+      document: new CachedDocument(view ? view.render(body) : body, source),
+      state: 'BYPASS',
+    };
   }
 
   /** The answer from memory (HIT or STALE); undefined when not in memory. */
