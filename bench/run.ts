@@ -14,6 +14,7 @@ import { naive } from './scenarios/naive';
 import { notModified } from './scenarios/not-modified';
 import { staleIfError } from './scenarios/stale-if-error';
 import { staleWhileRevalidate } from './scenarios/stale-while-revalidate';
+import { warmUp } from './scenarios/warm-up';
 import { readConfig } from './support/config';
 import { BARE_SERVER, Context } from './support/context';
 import { hotDocument, simDocument } from './support/documents';
@@ -58,6 +59,7 @@ const OTHERS: Scenario<[]>[] = [
   },
   { number: 7, name: 'stale-if-error', title: '7. stale-if-error', run: staleIfError },
   { number: 8, name: 'memory', title: '8. memory', run: memory },
+  { number: 10, name: 'warm-up', title: '10. warm-up', run: warmUp },
 ];
 
 async function main(): Promise<number> {

@@ -78,4 +78,18 @@ describe(AzureBlobStorage.name, () => {
     expect(await storage.delete('61/2025-12-03/schedule.json')).toBe(false);
     expect(await storage.list('61/')).toEqual(['61/2025-12-04/schedule.json']);
   });
+
+  it('should list by prefix in pages of at most the page size, in name order', async () => {
+    const names = ['62/a', '62/b', '62/c', '62/d', '62/e'];
+    for (const name of [...names].reverse()) {
+      await storage.write(name, { body: Buffer.from('{}'), contentType: 'application/json' });
+    }
+    const pages: string[][] = [];
+
+    for await (const page of storage.listPages('62/', 2)) {
+      pages.push(page);
+    }
+
+    expect(pages).toEqual([['62/a', '62/b'], ['62/c', '62/d'], ['62/e']]);
+  });
 });

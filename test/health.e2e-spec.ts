@@ -1,9 +1,16 @@
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
+import { pregenDates } from '../src/domain/pregen-dates';
 import { azuriteConnectionString, freePort, startAzurite } from './support/services';
-import { postPregen } from './support/admin-api';
+import { postPregen, runPregen } from './support/admin-api';
+import { startGatedProxy } from './support/gated-proxy';
 import { request } from './support/http';
+import { getSchedule } from './support/schedule-api';
+import { companiesWithJobs, companyWithJobs } from './support/sim-schedules';
 import { startTestApp, TestApp } from './support/test-app';
+import { AS_ADMIN } from './support/tokens';
 import { waitFor } from './support/wait';
+
+const BLOB_READS = 'schedule_cache_blob_operation_duration_seconds_count{op="read"}';
 
 interface Health {
   status: string;
@@ -20,6 +27,12 @@ describe('Health probes: GET /health, /health/live and /health/ready', () => {
   afterAll(async () => {
     await sim.close();
   });
+
+  const scrape = async (url: string): Promise<string> => (await request(`${url}/metrics`)).text();
+  const metric = (text: string, series: string): number => {
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line === undefined ? Number.NaN : Number(line.slice(series.length + 1));
+  };
 
   const health = async (url: string) => {
     const answer = await request(url);
@@ -101,6 +114,62 @@ describe('Health probes: GET /health, /health/live and /health/ready', () => {
       });
     } finally {
       await Promise.all([withUpstream.close(), withNothing.close()]);
+    }
+  });
+
+  it("should not be ready until the warm-up loaded the window's documents, then HIT from memory", async () => {
+    const days = 2;
+    const window = pregenDates(new Date(), 'UTC', days);
+    const env = { UPSTREAM_BASE_URL: sim.url, PREGEN_DAYS: String(days) };
+    const writer = await startTestApp(env);
+    const azuritePort = Number(/:(\d+)\//.exec(writer.config.blob.connectionString)?.[1]);
+    // Manifests are what the warm-up reads first: while they are held, it cannot finish.
+    const proxy = await startGatedProxy(azuritePort, /\/manifests\//);
+    try {
+      await runPregen(writer.url);
+      const replica = await startTestApp({
+        ...env,
+        AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(proxy.port),
+        BLOB_CONTAINER: writer.config.blob.container,
+        WARMUP_TIMEOUT_MS: '600000',
+        BLOB_TIMEOUT_MS: '120000',
+        CACHE_REVALIDATE_SECONDS: '86400',
+      });
+      try {
+        await waitFor('the warm-up to ask for a manifest', () => proxy.held() > 0);
+        const warming = await health(`${replica.url}/health/ready`);
+        proxy.release();
+        const ready = await waitFor('readiness', async () => {
+          const answer = await health(`${replica.url}/health/ready`);
+          return answer.status === 200 && answer;
+        });
+        const readsBefore = metric(await scrape(replica.url), BLOB_READS);
+        const companyId = companyWithJobs(sim, window[0]);
+        const first = await getSchedule(replica.url, { date: window[0], companyId }, AS_ADMIN);
+        const metrics = await scrape(replica.url);
+        const loaded = window.flatMap((date) => companiesWithJobs(sim, date)).length;
+
+        expect(warming.status).toBe(503);
+        expect(warming.body.details.warmUp).toEqual({
+          status: 'down',
+          state: 'running',
+          documents: 0,
+        });
+        expect(ready.body.details.warmUp).toEqual({
+          status: 'up',
+          state: 'complete',
+          documents: loaded,
+        });
+        expect(first.status).toBe(200);
+        expect(first.headers['x-cache']).toBe('HIT');
+        expect(metric(metrics, BLOB_READS) - readsBefore).toBe(0);
+        expect(metric(metrics, 'schedule_cache_warmup_documents')).toBe(loaded);
+      } finally {
+        await replica.close();
+      }
+    } finally {
+      await proxy.close();
+      await writer.close();
     }
   });
 

@@ -22,7 +22,7 @@ const LIMIT_MESSAGES = [
   'limit must be an integer number',
 ].join('; ');
 const STATE_MESSAGE =
-  'state must be one of the following values: failed, completed, active, waiting';
+  'state must be one of the following values: failed, completed, active, waiting, delayed';
 
 /** Raw bodies of POST /api/admin/pregen, each refused with 400 and this body. */
 const INVALID_PREGEN_BODIES: [string, object][] = [

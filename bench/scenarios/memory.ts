@@ -6,7 +6,7 @@
 import { mapLimit } from '../../src/common/map-limit';
 import { CACHE_MEMORY_MB_DEFAULT } from '../support/config';
 import { type Context } from '../support/context';
-import { seedDocument } from '../support/documents';
+import { distinctCopy, seedDocument } from '../support/documents';
 import { log, sleep, withStarted } from '../support/processes';
 import { scheduleUrl, utcDate } from '../support/schedule-http';
 import { AUTH, startService } from '../support/servers';
@@ -138,15 +138,4 @@ function memoryRun(
       p99Ms: percentile(ms, 99),
     };
   });
-}
-
-/** The template with its envelope Message made unique: same size ± a few bytes, other bytes. */
-function distinctCopy(template: Buffer, tag: string): Buffer {
-  const text = template.toString('utf8');
-  const at = text.lastIndexOf('"Message":"');
-  if (at < 0) {
-    throw new Error('the document has no "Message" to make it distinct');
-  }
-  const start = at + '"Message":"'.length;
-  return Buffer.from(`${text.slice(0, start)}${tag} ${text.slice(start)}`, 'utf8');
 }

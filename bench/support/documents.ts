@@ -82,3 +82,14 @@ function jobCount(body: Buffer): number {
   const parsed = JSON.parse(body.toString('utf8')) as { Result?: unknown };
   return Array.isArray(parsed.Result) ? parsed.Result.length : 0;
 }
+
+/** The template with its envelope Message made unique: same size ± a few bytes, other bytes. */
+export function distinctCopy(template: Buffer, tag: string): Buffer {
+  const text = template.toString('utf8');
+  const at = text.lastIndexOf('"Message":"');
+  if (at < 0) {
+    throw new Error('the document has no "Message" to make it distinct');
+  }
+  const start = at + '"Message":"'.length;
+  return Buffer.from(`${text.slice(0, start)}${tag} ${text.slice(start)}`, 'utf8');
+}

@@ -71,6 +71,19 @@ export class AzureBlobStorage extends BlobStorage {
     });
   }
 
+  async *listPages(prefix: string, pageSize: number): AsyncIterable<string[]> {
+    const pages = this.container.listBlobsFlat({ prefix }).byPage({ maxPageSize: pageSize });
+    for (;;) {
+      const startedAt = performance.now();
+      const page = await pages.next();
+      this.metrics.recordBlob('list', (performance.now() - startedAt) / 1000);
+      if (page.done) {
+        return;
+      }
+      yield page.value.segment.blobItems.map((item) => item.name);
+    }
+  }
+
   private async timed<T>(op: BlobOperation, run: () => Promise<T>): Promise<T> {
     const startedAt = performance.now();
     try {

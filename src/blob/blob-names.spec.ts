@@ -16,3 +16,25 @@ describe('BlobNames', () => {
     expect(BlobNames.featureToggles(59 as CompanyId)).toBe('feature-toggles/59.json');
   });
 });
+
+describe('BlobNames.dateOf', () => {
+  it.each([
+    ['59/2025-12-03/schedule.json', '2025-12-03'],
+    ['manifests/2025-12-03.json', '2025-12-03'],
+  ])('should read the date of %s', (name, date) => {
+    expect(BlobNames.dateOf(name)).toBe(date);
+  });
+
+  it.each([
+    'users/users.json',
+    'feature-toggles/59.json',
+    'health/probe',
+    '0/2025-12-03/schedule.json',
+    '59/2025-12-03/other.json',
+    '59/2025-02-30/schedule.json',
+    'manifests/2025-12-03.json.bak',
+    'x/59/2025-12-03/schedule.json',
+  ])('should give no date for %s', (name) => {
+    expect(BlobNames.dateOf(name)).toBeNull();
+  });
+});

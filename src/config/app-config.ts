@@ -30,7 +30,15 @@ export class AppConfig {
     historyDays: number;
   };
   readonly serveMode!: ServeMode;
-  readonly cache!: { memoryBytes: number; maxAgeSeconds: number; revalidateMs: number };
+  readonly cache!: {
+    memoryBytes: number;
+    maxAgeSeconds: number;
+    revalidateMs: number;
+    /** 0: no warm-up, ready at once. */
+    warmUpTimeoutMs: number;
+  };
+  /** `days` 0: nothing is ever deleted. */
+  readonly retention!: { days: number; cron: string };
   readonly featureToggles!: { ttlMs: number };
   readonly shutdownGraceMs!: number;
   readonly adminToken?: string;
@@ -111,7 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       maxAgeSeconds:
         vars.CACHE_MAX_AGE ?? 2 * cronIntervalSeconds(vars.PREGEN_CRON, vars.SCHEDULE_TIMEZONE),
       revalidateMs: vars.CACHE_REVALIDATE_SECONDS * 1000,
+      warmUpTimeoutMs: vars.WARMUP_TIMEOUT_MS,
     },
+    retention: { days: vars.RETENTION_DAYS, cron: vars.RETENTION_CRON },
     featureToggles: { ttlMs: vars.FEATURE_TOGGLES_TTL_MS },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     adminToken: vars.ADMIN_API_TOKEN,

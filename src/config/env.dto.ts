@@ -259,6 +259,23 @@ export class EnvironmentVariables {
   @Max(86_400)
   CACHE_REVALIDATE_SECONDS = 60;
 
+  // How long a starting replica may load the window into memory before it reports ready; 0 = off.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  WARMUP_TIMEOUT_MS = 30_000;
+
+  // Documents and manifests of dates older than today minus this many days are deleted; 0 = keep.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_650)
+  RETENTION_DAYS = 30;
+
+  @IsCronExpression()
+  RETENTION_CRON = '0 15 3 * * *';
+
   // Requests per client per minute on /api, shared by every replica through Redis; 0 = off.
   @Transform(toInt)
   @IsInt()

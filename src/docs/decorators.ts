@@ -17,8 +17,8 @@ export const REQUEST_ID_HEADER: HeadersObject = {
 export const CACHE_HEADERS: HeadersObject = {
   'X-Cache': {
     description:
-      'HIT: stored and fresh; STALE: stored, older than CACHE_MAX_AGE, refresh queued; MISS: fetched from the legacy API.',
-    schema: { type: 'string', enum: ['HIT', 'STALE', 'MISS'] },
+      'HIT: stored and fresh; STALE: stored, older than CACHE_MAX_AGE, refresh queued; MISS: fetched from the legacy API; BYPASS: serve mode upstream, a fresh legacy call with Cache-Control: no-store and no ETag, Last-Modified or Age.',
+    schema: { type: 'string', enum: ['HIT', 'STALE', 'MISS', 'BYPASS'] },
   },
   ETag: {
     description: 'Strong validator of the bytes (differs per Content-Encoding).',
@@ -28,7 +28,10 @@ export const CACHE_HEADERS: HeadersObject = {
     description: 'When the legacy API answer behind the bytes was fetched.',
     schema: { type: 'string' },
   },
-  'Cache-Control': { description: 'private, max-age=CACHE_MAX_AGE', schema: { type: 'string' } },
+  'Cache-Control': {
+    description: 'private, max-age=CACHE_MAX_AGE (no-store for BYPASS)',
+    schema: { type: 'string' },
+  },
   Age: {
     description:
       'Seconds since the legacy API last gave these bytes (a refresh that found them unchanged counts).',

@@ -1,4 +1,5 @@
-import { pregenDates } from './pregen-dates';
+import { ScheduleDate } from './schedule-key';
+import { addDays, pregenDates } from './pregen-dates';
 
 describe(pregenDates.name, () => {
   it('should list today and the following days in UTC', () => {
@@ -29,5 +30,13 @@ describe(pregenDates.name, () => {
       '2026-12-31',
       '2027-01-01',
     ]);
+  });
+});
+
+describe(addDays.name, () => {
+  it('should count back across a year and a leap day', () => {
+    expect(addDays('2028-03-01' as ScheduleDate, -1)).toBe('2028-02-29');
+    expect(addDays('2027-01-15' as ScheduleDate, -30)).toBe('2026-12-16');
+    expect(addDays('2026-12-04' as ScheduleDate, 0)).toBe('2026-12-04');
   });
 });

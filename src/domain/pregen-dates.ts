@@ -10,9 +10,11 @@ export function pregenDates(at: Date, timeZone: string, days: number): ScheduleD
     month: '2-digit',
     day: '2-digit',
   }).format(at);
-  const start = Date.parse(`${today}T00:00:00Z`);
-  return Array.from(
-    { length: days },
-    (_, i) => new Date(start + i * DAY_MS).toISOString().slice(0, 10) as ScheduleDate,
-  );
+  return Array.from({ length: days }, (_, i) => addDays(today as ScheduleDate, i));
+}
+
+/** The calendar date `days` after `date` (before it when negative). */
+export function addDays(date: ScheduleDate, days: number): ScheduleDate {
+  const start = Date.parse(`${date}T00:00:00Z`);
+  return new Date(start + days * DAY_MS).toISOString().slice(0, 10) as ScheduleDate;
 }

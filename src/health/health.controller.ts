@@ -11,6 +11,7 @@ import { ReadsHealthIndicator } from './indicators/reads.health';
 import { RedisHealthIndicator } from './indicators/redis.health';
 import { ShutdownHealthIndicator } from './indicators/shutdown.health';
 import { UpstreamHealthIndicator } from './indicators/upstream.health';
+import { WarmUpHealthIndicator } from './indicators/warm-up.health';
 
 @ApiTags('health')
 @ApiJson(200, 'Healthy.', HEALTH_SCHEMA)
@@ -27,6 +28,7 @@ export class HealthController {
     private readonly redis: RedisHealthIndicator,
     private readonly queue: QueueHealthIndicator,
     private readonly pregen: PregenHealthIndicator,
+    private readonly warmUp: WarmUpHealthIndicator,
   ) {}
 
   /** The process answers: never a dependency, so an outage does not restart pods. */
@@ -37,12 +39,18 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Can this pod serve reads? Redis alone being down keeps it ready; draining does not. */
+  /** Can this pod serve reads? Redis alone being down keeps it ready; warming up or draining does not. */
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: blob storage or the upstream answers; 503 while draining' })
+  @ApiOperation({
+    summary: 'Readiness: warm-up over and blob storage or the upstream answers; 503 while draining',
+  })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.shutdown.check(), () => this.reads.check()]);
+    return this.health.check([
+      () => this.shutdown.check(),
+      () => this.warmUp.check(),
+      () => this.reads.check(),
+    ]);
   }
 
   /** Everything, for humans: 503 when any dependency is down. */

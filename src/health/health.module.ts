@@ -4,6 +4,8 @@ import { PregenQueueModule } from '../pregen/pregen-queue.module';
 import { RedisModule } from '../redis/redis.module';
 import { RefreshModule } from '../refresh/refresh.module';
 import { SwitchesModule } from '../switches/switches.module';
+
+import { ScheduleModule } from '../schedule/schedule.module';
 import { UpstreamModule } from '../upstream/upstream.module';
 import { HealthController } from './health.controller';
 import { BlobHealthIndicator } from './indicators/blob.health';
@@ -13,6 +15,7 @@ import { ReadsHealthIndicator } from './indicators/reads.health';
 import { RedisHealthIndicator } from './indicators/redis.health';
 import { ShutdownHealthIndicator } from './indicators/shutdown.health';
 import { UpstreamHealthIndicator } from './indicators/upstream.health';
+import { WarmUpHealthIndicator } from './indicators/warm-up.health';
 import { BlobModule } from '../blob/blob.module';
 
 /** Kubernetes probes and the details page: one indicator per dependency. */
@@ -25,6 +28,8 @@ import { BlobModule } from '../blob/blob.module';
     RefreshModule,
     UpstreamModule,
     SwitchesModule,
+
+    ScheduleModule,
   ],
   controllers: [HealthController],
   providers: [
@@ -35,6 +40,7 @@ import { BlobModule } from '../blob/blob.module';
     PregenHealthIndicator,
     ReadsHealthIndicator,
     ShutdownHealthIndicator,
+    WarmUpHealthIndicator,
   ],
 })
 export class HealthModule {}

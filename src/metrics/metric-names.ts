@@ -15,6 +15,11 @@ export const MetricNames = {
   pregenLastSuccess: 'schedule_cache_pregen_last_success_timestamp_seconds',
   queueJobs: 'schedule_cache_queue_jobs',
   pregenPaused: 'schedule_cache_pregen_paused',
+
+  warmUpDuration: 'schedule_cache_warmup_duration_seconds',
+  warmUpDocuments: 'schedule_cache_warmup_documents',
+  retentionRuns: 'schedule_cache_retention_runs_total',
+  retentionDeletedBlobs: 'schedule_cache_retention_deleted_blobs_total',
   throttledRequests: 'schedule_cache_throttled_requests_total',
   rateLimitErrors: 'schedule_cache_rate_limit_errors_total',
 } as const;

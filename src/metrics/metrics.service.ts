@@ -87,6 +87,31 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly warmUpDuration = new Gauge({
+    name: MetricNames.warmUpDuration,
+    help: 'How long this replica loaded stored documents into memory before it reported ready',
+    registers: [this.registry],
+  });
+
+  private readonly warmUpDocuments = new Gauge({
+    name: MetricNames.warmUpDocuments,
+    help: 'Documents this replica loaded into memory before it reported ready',
+    registers: [this.registry],
+  });
+
+  private readonly retentionRuns = new Counter({
+    name: MetricNames.retentionRuns,
+    help: 'Retention job runs by status',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly retentionDeletedBlobs = new Counter({
+    name: MetricNames.retentionDeletedBlobs,
+    help: 'Documents and manifests of dates past RETENTION_DAYS deleted by this replica',
+    registers: [this.registry],
+  });
+
   private readonly throttledRequests = new Counter({
     name: MetricNames.throttledRequests,
     help: 'Requests refused with 429 by rate limit',
@@ -119,6 +144,9 @@ export class MetricsService {
     }
     for (const outcome of DOCUMENT_OUTCOMES) {
       this.pregenDocuments.inc({ outcome }, 0);
+    }
+    for (const status of ['completed', 'failed'] as const) {
+      this.retentionRuns.inc({ status }, 0);
     }
     for (const limit of RATE_LIMITS) {
       this.throttledRequests.inc({ limit }, 0);
@@ -208,6 +236,17 @@ export class MetricsService {
     if (status === 'completed') {
       this.pregenLastSuccess.setToCurrentTime();
     }
+  }
+
+  recordWarmUp(seconds: number, documents: number): void {
+    this.warmUpDuration.set(seconds);
+    this.warmUpDocuments.set(documents);
+  }
+
+  /** One retention run; `deleted` counts the blobs it deleted before it ended or failed. */
+  recordRetention(status: 'completed' | 'failed', deleted: number): void {
+    this.retentionRuns.inc({ status });
+    this.retentionDeletedBlobs.inc(deleted);
   }
 
   /** The document cache lives in another module; it registers how to read its size. */

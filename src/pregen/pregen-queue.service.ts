@@ -9,7 +9,14 @@ import { AppConfig } from '../config/app-config';
 import { RefreshRequests } from '../refresh/refresh-requests';
 import { ScheduleDate } from '../domain/schedule-key';
 import { pregenDates } from '../domain/pregen-dates';
-import { CycleTrigger, JobIds, JobName, PREGEN_QUEUE, RefreshDateJob } from './pregen.jobs';
+import {
+  CycleTrigger,
+  JobIds,
+  JobName,
+  PREGEN_QUEUE,
+  RefreshDateJob,
+  RetentionJob,
+} from './pregen.jobs';
 
 // A Redis outage can make queue.add() hang; a tick must never pile up behind it.
 const ENQUEUE_TIMEOUT_MS = 5_000;
@@ -67,6 +74,19 @@ export class PregenQueue implements RefreshRequests {
     return this.enqueueUsers(
       `manual-${new Date().toISOString()}-${randomBytes(3).toString('hex')}`,
     );
+  }
+
+  /** The retention run of the slot's day: its id dedupes every tick and replica of that day. */
+  async enqueueRetention(slot: Date): Promise<string> {
+    const [date] = pregenDates(slot, this.config.pregen.timeZone, 1);
+    const jobId = JobIds.retention(date);
+    const data: RetentionJob = { date };
+    await withTimeout(
+      this.queue.add(JobName.Retention, data, { jobId }),
+      ENQUEUE_TIMEOUT_MS,
+      'enqueue retention',
+    );
+    return jobId;
   }
 
   /** An operator's cycle: always new jobs, for the given dates or the usual window. */

@@ -6,6 +6,7 @@ export const PREGEN_QUEUE = 'pregen';
 export enum JobName {
   RefreshDate = 'refresh-date',
   SyncUsers = 'sync-users',
+  Retention = 'retention',
 }
 
 /** What started a cycle: the cron, an operator (API or CLI), or a read that found a date stale. */
@@ -26,15 +27,23 @@ export interface SyncUsersJob {
   readonly cycleId: string;
 }
 
+export interface RetentionJob {
+  /** The day the job is for: dates before it minus RETENTION_DAYS are deleted. */
+  readonly date: ScheduleDate;
+}
+
 export interface JobPayloads {
   [JobName.RefreshDate]: RefreshDateJob;
   [JobName.SyncUsers]: SyncUsersJob;
+  [JobName.Retention]: RetentionJob;
 }
 
 /** Deterministic ids: every replica firing for the same slot names the same job, so Bull keeps one. */
 export const JobIds = {
   refreshDate: (date: ScheduleDate, cycleId: string): string => `refresh:${date}:${cycleId}`,
   syncUsers: (cycleId: string): string => `users:${cycleId}`,
+  /** One retention run per day, however many ticks and replicas. */
+  retention: (date: ScheduleDate): string => `retention:${date}`,
   /** Every replica serving the same stale version of a date names the same job. */
   staleRefresh: (date: ScheduleDate, version: string): string => `stale:${date}:${version}`,
 } as const;

@@ -5,6 +5,8 @@ import { RedisModule } from '../redis/redis.module';
 import { RefreshModule } from '../refresh/refresh.module';
 import { RefreshRequests } from '../refresh/refresh-requests';
 import { SwitchesModule } from '../switches/switches.module';
+
+import { RetentionModule } from '../retention/retention.module';
 import { UsersModule } from '../users/users.module';
 import { CycleHistory } from './cycle-history.service';
 import { CycleSummaryService } from './cycle-summary.service';
@@ -27,6 +29,7 @@ import { MetricsModule } from '../metrics/metrics.module';
     RedisModule,
     AuthModule,
     RefreshModule,
+    RetentionModule,
     UsersModule,
     SwitchesModule,
   ],

@@ -13,6 +13,7 @@ import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { DateRefreshResult } from '../domain/refresh-result';
 import { ScheduleRefreshService } from '../refresh/schedule-refresh.service';
+import { ScheduleRetention } from '../retention/schedule-retention.service';
 import { UsersService } from '../users/users.service';
 import { CycleSummaryService } from './cycle-summary.service';
 import { JobName, JobPayloads, PREGEN_QUEUE } from './pregen.jobs';
@@ -29,12 +30,14 @@ export class PregenProcessor implements OnApplicationBootstrap, BeforeApplicatio
   private readonly handlers: Handlers = {
     [JobName.RefreshDate]: (job) => this.refreshDate(job),
     [JobName.SyncUsers]: () => this.users.sync(),
+    [JobName.Retention]: (job) => this.retention.run(job.data.date),
   };
 
   constructor(
     @InjectQueue(PREGEN_QUEUE) private readonly queue: Queue,
     private readonly refresher: ScheduleRefreshService,
     private readonly users: UsersService,
+    private readonly retention: ScheduleRetention,
     private readonly summaries: CycleSummaryService,
     private readonly metrics: MetricsService,
     private readonly jobs: PregenJobs,

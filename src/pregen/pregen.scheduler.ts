@@ -32,6 +32,12 @@ export class PregenScheduler implements OnApplicationBootstrap {
       this.pregen.enqueueScheduledCycle(slot),
     );
     this.schedule('users-sync', usersCron, timeZone, (slot) => this.pregen.enqueueUsersSync(slot));
+    const retention = this.config.retention;
+    if (retention.days > 0) {
+      this.schedule('retention', retention.cron, timeZone, (slot) =>
+        this.pregen.enqueueRetention(slot),
+      );
+    }
     // Without it the directory is a slow miss until the first tick, up to an hour away.
     const nextSlot = new CronTime(usersCron, timeZone).getNextDateFrom(new Date()).toJSDate();
     await this.enqueueUnlessSkipped('users-sync at start', nextSlot, (slot) =>

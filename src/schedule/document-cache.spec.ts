@@ -34,6 +34,21 @@ describe(DocumentCache.name, () => {
     expect(cache.get(DocumentCache.key('2026-11-23', 6))).toBe(added);
   });
 
+  it('should admit documents only while they fit, never evicting one held', () => {
+    const cache = new DocumentCache(50 * KB);
+    const admitted = [1, 2, 3, 4, 5].map((company) =>
+      cache.admit(DocumentCache.key('2026-11-23', company), bytes(10 * KB), source, 0),
+    );
+
+    expect(admitted).toEqual([true, true, true, true, false]);
+    expect(cache.size.entries).toBe(4);
+    expect(
+      [1, 2, 3, 4].map((c) => cache.get(DocumentCache.key('2026-11-23', c))?.body.length),
+    ).toEqual([10 * KB, 10 * KB, 10 * KB, 10 * KB]);
+    expect(cache.admit(DocumentCache.key('2026-11-23', 6), bytes(5 * KB), source, 0)).toBe(true);
+    expect(new DocumentCache(0).admit('2026-11-23/1', bytes(1), source, 0)).toBe(false);
+  });
+
   it('should hold 5,000 documents worth 50 times its bound without growing past it', () => {
     const cache = new DocumentCache(10 * 100 * KB);
     for (let i = 0; i < 5_000; i++) {

@@ -89,7 +89,7 @@ export class DocumentCache {
   private readonly entries: LRUCache<string, CachedDocument> | undefined;
   private invalidations = 0;
 
-  constructor(maxBytes: number) {
+  constructor(private readonly maxBytes: number) {
     this.entries =
       maxBytes > 0
         ? new LRUCache({ maxSize: maxBytes, sizeCalculation: (entry) => entry.size })
@@ -136,6 +136,22 @@ export class DocumentCache {
       entries.set(key, entry);
     }
     return entry;
+  }
+
+  /** Like `set`, but only when the document fits beside everything held: false when it would evict. */
+  admit(
+    key: string,
+    body: Buffer,
+    source: DocumentSource,
+    generation: number,
+    sha256?: string,
+  ): boolean {
+    const held = this.entries?.calculatedSize ?? 0;
+    if (!this.entries || held + body.length + ENTRY_OVERHEAD_BYTES > this.maxBytes) {
+      return false;
+    }
+    this.set(key, body, source, generation, sha256);
+    return true;
   }
 
   /** Drops `key`, or only when it still holds `expected`. */

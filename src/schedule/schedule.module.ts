@@ -5,6 +5,7 @@ import { FeaturesModule } from '../features/features.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { PregenModule } from '../pregen/pregen.module';
 import { RefreshModule } from '../refresh/refresh.module';
+import { CacheWarmUp } from './cache-warm-up.service';
 import { DocumentCache } from './document-cache';
 import { ScheduleResponder } from './schedule-responder';
 import { ScheduleViews } from './schedule-views.service';
@@ -34,6 +35,7 @@ import { MetricsModule } from '../metrics/metrics.module';
     ScheduleRoute,
     ScheduleResponder,
     ScheduleViews,
+    CacheWarmUp,
     {
       provide: DocumentCache,
       inject: [AppConfig, MetricsService],
@@ -44,5 +46,7 @@ import { MetricsModule } from '../metrics/metrics.module';
       },
     },
   ],
+  // Readiness waits for the warm-up.
+  exports: [CacheWarmUp],
 })
 export class ScheduleModule {}

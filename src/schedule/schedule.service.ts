@@ -138,6 +138,21 @@ export class ScheduleService {
     return this.fromUpstream(key, requestedAt);
   }
 
+  /**
+   * Reads the stored document into memory, unless that would evict another (`full`); `manifest`
+   * is its date's, already read. Never calls the upstream.
+   */
+  async preload(key: ScheduleKey, manifest: DateManifest): Promise<'loaded' | 'full' | 'absent'> {
+    const cacheKey = DocumentCache.key(key.date, key.companyId);
+    const generation = this.cache.generation;
+    const loaded = await this.loadOnce(`${cacheKey}#${generation}`, key, manifest);
+    if (!loaded) {
+      return 'absent';
+    }
+    const { body, source, sha256 } = loaded;
+    return this.cache.admit(cacheKey, body, source, generation, sha256) ? 'loaded' : 'full';
+  }
+
   private stored(key: ScheduleKey, document: CachedDocument, now = Date.now()): ScheduleAnswer {
     if (now - document.freshAt <= this.maxAgeMs) {
       return { document, state: 'HIT' };
@@ -147,14 +162,18 @@ export class ScheduleService {
   }
 
   /** Concurrent requests for a document not in memory share one read (per cache generation). */
-  private loadOnce(loadKey: string, key: ScheduleKey): Promise<Loaded | null> {
+  private loadOnce(
+    loadKey: string,
+    key: ScheduleKey,
+    manifest?: DateManifest,
+  ): Promise<Loaded | null> {
     if (!this.cache.enabled) {
       // CACHE_MEMORY_MB=0 means every request reads storage (the benchmark's naive baseline).
-      return this.load(key);
+      return this.load(key, manifest);
     }
     let pending = this.loading.get(loadKey);
     if (!pending) {
-      pending = this.load(key);
+      pending = this.load(key, manifest);
       this.loading.set(loadKey, pending);
       const forget = () => this.loading.delete(loadKey);
       pending.then(forget, forget);
@@ -162,8 +181,11 @@ export class ScheduleService {
     return pending;
   }
 
-  /** The stored document, the empty one for a company a refreshed date did not list, or null. */
-  private async load(key: ScheduleKey): Promise<Loaded | null> {
+  /**
+   * The stored document, the empty one for a company a refreshed date did not list, or null;
+   * `known` is the date's manifest when the caller has read it already.
+   */
+  private async load(key: ScheduleKey, known?: DateManifest): Promise<Loaded | null> {
     const blob = await this.storage.read(BlobNames.schedule(key.companyId, key.date));
     const writtenAt = blob
       ? Date.parse(blob.metadata.generatedat ?? '') || blob.lastModified.getTime()
@@ -175,7 +197,7 @@ export class ScheduleService {
         sha256: blob.metadata.sha256,
       };
     }
-    const manifest = await this.readManifest(key);
+    const manifest = known ?? (await this.readManifest(key));
     if (blob) {
       // A refresh that found the same bytes did not rewrite them: its manifest dates them.
       const confirmedAt = confirms(manifest, key, blob) ? Date.parse(manifest!.generatedAt) : 0;

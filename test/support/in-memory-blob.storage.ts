@@ -47,6 +47,13 @@ export class InMemoryBlobStorage extends BlobStorage {
     return Promise.resolve([...this.blobs.keys()].filter((name) => name.startsWith(prefix)));
   }
 
+  async *listPages(prefix: string, pageSize: number): AsyncIterable<string[]> {
+    const names = (await this.list(prefix)).sort();
+    for (let start = 0; start < names.length; start += pageSize) {
+      yield names.slice(start, start + pageSize);
+    }
+  }
+
   text(name: string): string | undefined {
     return this.blobs.get(name)?.body.toString('utf8');
   }

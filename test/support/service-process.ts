@@ -26,6 +26,9 @@ export function serviceEnv(overrides: Record<string, string>): Record<string, st
     ADMIN_API_TOKEN: ADMIN_TOKEN,
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     PREGEN_ENABLED: 'false',
+    // Each test turns on what it tests: a warm-up reads blobs that tests count, retention deletes.
+    WARMUP_TIMEOUT_MS: '0',
+    RETENTION_DAYS: '0',
     ...NO_RATE_LIMITS,
     ...overrides,
   };

@@ -35,6 +35,9 @@ export async function startTestApp(env: Record<string, string>): Promise<TestApp
     ADMIN_API_TOKEN: ADMIN_TOKEN,
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     PREGEN_ENABLED: 'false',
+    // Each test turns on what it tests: a warm-up reads blobs that tests count, retention deletes.
+    WARMUP_TIMEOUT_MS: '0',
+    RETENTION_DAYS: '0',
     PREGEN_BACKOFF_MS: '50',
     ...NO_RATE_LIMITS,
     ...env,
