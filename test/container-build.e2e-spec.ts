@@ -19,6 +19,7 @@ import {
 } from './support/dockerfile';
 import { request } from './support/http';
 import { serviceEnv, startServiceProcess } from './support/service-process';
+import { ADMIN_TOKEN } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
 /** A bound for `npm ci` on a busy machine, not a speed assertion. */
@@ -121,10 +122,21 @@ describe('Container build', () => {
         }>();
         // The Swagger UI's static files come from a package of the pruned tree.
         const docs = await request(`${service.url}/docs`);
+        // The operator CLI ships in the image and runs on production dependencies alone.
+        const cli = spawnSync(
+          join(node24, 'node'),
+          ['dist/cli/main.js', '--json', 'jobs', 'list'],
+          {
+            cwd: scratch,
+            env: { SCHEDULE_CACHE_URL: service.url, ADMIN_API_TOKEN: ADMIN_TOKEN },
+            encoding: 'utf8',
+          },
+        );
         service.child.kill('SIGTERM');
 
         expect(ready.details.reads.upstream).toEqual({ status: 'up' });
         expect(docs.status).toBe(200);
+        expect([cli.status, cli.stderr, cli.stdout]).toEqual([0, '', '[]\n']);
         expect(await service.exited).toBe(0);
       } finally {
         await sim.close();

@@ -24,6 +24,7 @@ const ROUTES: readonly { method: string; path: string; statuses: string[] }[] = 
     statuses: ['200', '401', '403', '502', '503', '504'],
   },
   { method: 'post', path: '/api/admin/pregen', statuses: ['202', '400', '401', '403', '503'] },
+  { method: 'post', path: '/api/admin/users/sync', statuses: ['202', '401', '403', '503'] },
   { method: 'get', path: '/api/admin/jobs', statuses: ['200', '400', '401', '403', '503'] },
   { method: 'get', path: '/api/admin/jobs/{id}', statuses: ['200', '401', '403', '404', '503'] },
   { method: 'get', path: '/api/admin/cycles', statuses: ['200', '400', '401', '403', '503'] },

@@ -138,6 +138,14 @@ export const RETRIED_JOB_SCHEMA: SchemaObject = {
   properties: { id: { type: 'string' }, state: { type: 'string', enum: ['waiting'] } },
 };
 
+export const QUEUED_JOB_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['jobId'],
+  properties: {
+    jobId: { type: 'string', example: 'users:manual-2026-11-23T10:31:07.123Z-3f9a1c' },
+  },
+};
+
 export const FEATURE_TOGGLES_VIEW_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['serviceCompanyId', 'toggles', 'version', 'updatedAt', 'updatedBy'],

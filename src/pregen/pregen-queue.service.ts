@@ -54,13 +54,20 @@ export class PregenQueue implements RefreshRequests {
     });
   }
 
-  async enqueueUsersSync(slot: Date): Promise<string> {
-    const cycleId = `cron-${slot.toISOString()}`;
-    const jobId = JobIds.syncUsers(cycleId);
-    await this.redis.whileAvailable('queue-control', 'enqueue users sync', () =>
-      this.queue.add(JobName.SyncUsers, { cycleId }, { jobId }),
+  enqueueUsersSync(slot: Date): Promise<string> {
+    return this.enqueueUsers(`cron-${slot.toISOString()}`);
+  }
+
+  /** A starting replica's sync: every replica starting before the same next tick adds one job. */
+  enqueueUsersSyncAtBoot(nextSlot: Date): Promise<string> {
+    return this.enqueueUsers(`boot-${nextSlot.toISOString()}`);
+  }
+
+  /** An operator's sync: refused at once while Redis is away, never queued for later. */
+  enqueueUsersSyncNow(): Promise<string> {
+    return this.enqueueUsers(
+      `manual-${new Date().toISOString()}-${randomBytes(3).toString('hex')}`,
     );
-    return jobId;
   }
 
   /** The retention run of the slot's day: its id dedupes every tick and replica of that day. */
@@ -115,6 +122,14 @@ export class PregenQueue implements RefreshRequests {
       this.queue.add(JobName.RefreshDate, data, { jobId: JobIds.staleRefresh(date, version) }),
     );
     await this.recordStart(cycleId, [date], { trigger: 'stale' });
+  }
+
+  private async enqueueUsers(cycleId: string): Promise<string> {
+    const jobId = JobIds.syncUsers(cycleId);
+    await this.redis.whileAvailable('queue-control', 'enqueue users sync', () =>
+      this.queue.add(JobName.SyncUsers, { cycleId }, { jobId }),
+    );
+    return jobId;
   }
 
   /** One job per date; a late add of a cron cycle is harmless (every replica adds the same ids). */

@@ -17,6 +17,7 @@ import { PregenQueueModule } from './pregen-queue.module';
 import { PregenProcessor } from './pregen.processor';
 import { PregenScheduler } from './pregen.scheduler';
 import { QueueBoard } from './queue-board';
+import { UsersSyncAdminController } from './users-sync-admin.controller';
 import { MetricsModule } from '../metrics/metrics.module';
 
 /** Pre-generation: cron ticks enqueue, the worker refreshes dates, operators steer the queue. */
@@ -32,7 +33,7 @@ import { MetricsModule } from '../metrics/metrics.module';
     UsersModule,
     SwitchesModule,
   ],
-  controllers: [PregenAdminController],
+  controllers: [PregenAdminController, UsersSyncAdminController],
   providers: [
     PregenQueue,
     PregenJobs,

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { CronJob, CronTime } from 'cron';
 import { errorMessage } from '../common/error-message';
 import { AppConfig } from '../config/app-config';
 import { OperatorSwitches } from '../switches/operator-switches.service';
@@ -22,8 +22,11 @@ export class PregenScheduler implements OnApplicationBootstrap {
     private readonly switches: OperatorSwitches,
   ) {}
 
-  /** The ticks always run: whether they enqueue is the shared pause switch's call, at each tick. */
-  onApplicationBootstrap(): void {
+  /**
+   * The ticks always run: whether they enqueue is the shared pause switch's call, at each tick.
+   * A starting replica also syncs the users directory, unless paused.
+   */
+  async onApplicationBootstrap(): Promise<void> {
     const { cron, usersCron, timeZone } = this.config.pregen;
     this.schedule('pregen-cycle', cron, timeZone, (slot) =>
       this.pregen.enqueueScheduledCycle(slot),
@@ -35,6 +38,11 @@ export class PregenScheduler implements OnApplicationBootstrap {
         this.pregen.enqueueRetention(slot),
       );
     }
+    // Without it the directory is a slow miss until the first tick, up to an hour away.
+    const nextSlot = new CronTime(usersCron, timeZone).getNextDateFrom(new Date()).toJSDate();
+    await this.enqueueUnlessSkipped('users-sync at start', nextSlot, (slot) =>
+      this.pregen.enqueueUsersSyncAtBoot(slot),
+    );
   }
 
   private schedule(
@@ -47,22 +55,27 @@ export class PregenScheduler implements OnApplicationBootstrap {
     const job = CronJob.from({
       cronTime: expression,
       timeZone,
-      onTick: async () => {
-        const slot = slots.slotFor();
-        const skipped = await this.switches.ticksSkippedNow();
-        if (skipped !== null) {
-          this.logger.log({ msg: `${name} tick skipped: ${skipped}`, slot: slot.toISOString() });
-          return;
-        }
-        try {
-          await enqueue(slot);
-        } catch (error) {
-          this.logger.error(`${name}: enqueue failed: ${errorMessage(error)}`);
-        }
-      },
+      onTick: () => this.enqueueUnlessSkipped(name, slots.slotFor(), enqueue),
     });
     this.registry.addCronJob(name, job);
     job.start();
     this.logger.log(`${name} scheduled: "${expression}" (${timeZone})`);
+  }
+
+  private async enqueueUnlessSkipped(
+    name: string,
+    slot: Date,
+    enqueue: (slot: Date) => Promise<unknown>,
+  ): Promise<void> {
+    const skipped = await this.switches.ticksSkippedNow();
+    if (skipped !== null) {
+      this.logger.log({ msg: `${name} tick skipped: ${skipped}`, slot: slot.toISOString() });
+      return;
+    }
+    try {
+      await enqueue(slot);
+    } catch (error) {
+      this.logger.error(`${name}: enqueue failed: ${errorMessage(error)}`);
+    }
   }
 }
