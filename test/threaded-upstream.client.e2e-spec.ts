@@ -75,8 +75,8 @@ describe(ThreadedUpstreamClient.name, () => {
       grow: (bytes) => void grown.push(bytes),
     });
 
-    expect(asked).toEqual([Buffer.byteLength(sim.responseBody(DATE))]);
-    expect(grown).toEqual([]);
+    expect(asked).toEqual([null]);
+    expect(grown).toEqual([Buffer.byteLength(sim.responseBody(DATE))]);
     for (const { body, sha256 } of documents.values()) {
       expect(sha256).toBe(createHash('sha256').update(body).digest('hex'));
     }

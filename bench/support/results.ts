@@ -1,5 +1,5 @@
 /** The report of `npm run bench` as markdown: printed, and written where asked. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import * as prettier from 'prettier';
 
@@ -47,7 +47,18 @@ export function reportText(config: Config, report: Report, machine: string[]): s
 /** Formatted like every other file of the repository, so `npm run lint` passes. */
 export async function writeReport(file: string, text: string): Promise<void> {
   const options = (await prettier.resolveConfig(RESULTS_FILE)) ?? {};
-  writeFileSync(file, await prettier.format(text, { ...options, parser: 'markdown' }));
+  const whole = text + otherSections(file);
+  writeFileSync(file, await prettier.format(whole, { ...options, parser: 'markdown' }));
   const inRepository = !relative(ROOT, file).startsWith('..');
   log(`written to ${inRepository ? relative(ROOT, file) : file}`);
+}
+
+/** The soak's and pre-generation's sections follow the HTTP report in the file: a rewrite keeps them. */
+function otherSections(file: string): string {
+  if (!existsSync(file)) {
+    return '';
+  }
+  const text = readFileSync(file, 'utf8');
+  const next = text.indexOf('\n# ');
+  return next < 0 ? '' : text.slice(next);
 }

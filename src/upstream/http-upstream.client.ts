@@ -85,6 +85,9 @@ export class HttpUpstreamClient extends UpstreamClient {
     const deadline = new PausableTimeout(timeoutMs);
     const { signal } = deadline;
     try {
+      // Before the request, not between headers and body: a body left unread while the caller
+      // waits trips Node's HTTP client (undici `assert(!this.paused)`, the thread dies).
+      await deadline.pausedDuring(() => reservation?.reserve(null) ?? Promise.resolve());
       const response = await fetch(`${baseUrl}${path}`, {
         headers: {
           ...CONNECTION,
@@ -97,7 +100,7 @@ export class HttpUpstreamClient extends UpstreamClient {
         await response.body?.cancel();
         throw new UpstreamError('http-status', `Upstream answered HTTP ${response.status}`);
       }
-      await readBody(response, maxBodyBytes, read, reservation && { reservation, deadline });
+      await readBody(response, maxBodyBytes, read, reservation);
     } catch (error) {
       if (error instanceof UpstreamError || error instanceof ScheduleSplitError) {
         throw error;
@@ -156,7 +159,7 @@ async function readBody(
   response: Response,
   maxBytes: number,
   read: (chunk: Uint8Array) => void,
-  held?: { reservation: AnswerReservation; deadline: PausableTimeout },
+  reservation?: AnswerReservation,
 ): Promise<void> {
   const tooLarge = () => new UpstreamError('too-large', `Upstream body exceeds ${maxBytes} bytes`);
   const header = response.headers.get('content-length');
@@ -167,17 +170,19 @@ async function readBody(
   }
   let size = 0;
   let reserved = length ?? 0;
+  if (reservation && reserved > 0) {
+    reservation.grow(reserved);
+  }
   const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
   try {
-    await held?.deadline.pausedDuring(() => held.reservation.reserve(length));
     for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
       size += next.value.byteLength;
       if (size > maxBytes) {
         throw tooLarge();
       }
-      if (held && size > reserved) {
+      if (reservation && size > reserved) {
         const more = Math.max(size - reserved, GROW_STEP_BYTES);
-        held.reservation.grow(more);
+        reservation.grow(more);
         reserved += more;
       }
       read(next.value);

@@ -3,9 +3,9 @@ import { ScheduleDocument } from '../domain/schedule-document';
 
 /** How a caller bounds the memory of the answers it holds (see MemoryBudget). */
 export interface AnswerReservation {
-  /** Awaited before the body is read, with its Content-Length (null when the upstream sends none). */
+  /** Awaited before the request is sent (with null): resolves while the budget has room. */
   reserve(bytes: number | null): Promise<void>;
-  /** Told of body bytes read beyond what was reserved. */
+  /** Told of the answer's bytes without waiting: its Content-Length, then any bytes beyond it. */
   grow(bytes: number): void;
 }
 
