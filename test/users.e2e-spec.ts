@@ -2,7 +2,7 @@ import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-s
 import { AuthMessages } from '../src/auth/auth.errors';
 import { listJobs } from './support/admin-api';
 import { HttpAnswer, request } from './support/http';
-import { startRedis } from './support/services';
+import { RunningService, startRedis } from './support/services';
 import { blobEtags, startTestApp, TestApp, uniqueContainer } from './support/test-app';
 import { AS_ADMIN } from './support/tokens';
 import { waitFor } from './support/wait';
@@ -15,6 +15,7 @@ const CRON_AT_START = { PREGEN_ENABLED: 'true', PREGEN_CRON: NEVER, USERS_SYNC_C
 describe('Users directory', () => {
   let sim: UpstreamSim;
   const apps: TestApp[] = [];
+  const redisServers: RunningService[] = [];
 
   beforeAll(async () => {
     sim = await createUpstreamSim({ companies: 4, latencyMs: { min: 10, max: 30 } });
@@ -26,6 +27,7 @@ describe('Users directory', () => {
 
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((app) => app.close()));
+    await Promise.all(redisServers.splice(0).map((redis) => redis.stop()));
   });
 
   async function start(env: Record<string, string>): Promise<TestApp> {
@@ -128,6 +130,8 @@ describe('Users directory', () => {
       await redis.stop();
 
       const answer = await postSync(app);
+      // Back before the app closes: shutdown without Redis is covered by redis-outage.e2e-spec.
+      redisServers.push(await startRedis(redis.port));
 
       expect(answer.status).toBe(503);
       expect(answer.headers['retry-after']).toBe('5');
