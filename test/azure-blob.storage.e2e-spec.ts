@@ -4,23 +4,42 @@ import {
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import { AzureBlobStorage } from '../src/blob/azure-blob.storage';
+import { BlobStorage } from '../src/blob/blob.storage';
+import { ThreadedBlobStorage } from '../src/blob/threaded-blob.storage';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { standaloneConfig } from './support/standalone-config';
 import { uniqueContainer } from './support/test-app';
 
 const AZURITE = process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '';
 
-function storageIn(container: string, connectionString = AZURITE): AzureBlobStorage {
+type Adapter = typeof AzureBlobStorage | typeof ThreadedBlobStorage;
+const ADAPTERS: { adapter: Adapter }[] = [
+  { adapter: AzureBlobStorage },
+  { adapter: ThreadedBlobStorage },
+];
+const threads: ThreadedBlobStorage[] = [];
+
+function storageIn(
+  container: string,
+  connectionString: string,
+  adapter: Adapter,
+  metrics = new MetricsService(),
+): BlobStorage {
   const config = standaloneConfig({
     AZURE_STORAGE_CONNECTION_STRING: connectionString,
     BLOB_CONTAINER: container,
   });
-  return new AzureBlobStorage(config, new MetricsService());
+  if (adapter === AzureBlobStorage) {
+    return new AzureBlobStorage(config.blob, metrics);
+  }
+  const threaded = new ThreadedBlobStorage(config, metrics);
+  threads.push(threaded);
+  return threaded;
 }
 
-function storageInNewContainer(): AzureBlobStorage {
-  return storageIn(uniqueContainer());
-}
+afterAll(async () => {
+  await Promise.all(threads.map((storage) => storage.onApplicationShutdown()));
+});
 
 /** A SAS on one container's blobs: read, write, delete and list, but no right to create it. */
 function blobsOnlyConnectionString(container: string): string {
@@ -36,7 +55,8 @@ function blobsOnlyConnectionString(container: string): string {
   return `BlobEndpoint=${field('BlobEndpoint')};SharedAccessSignature=${sas.toString()}`;
 }
 
-describe(AzureBlobStorage.name, () => {
+describe.each(ADAPTERS)('$adapter.name', ({ adapter }) => {
+  const storageInNewContainer = () => storageIn(uniqueContainer(), AZURITE, adapter);
   const storage = storageInNewContainer();
 
   beforeAll(async () => {
@@ -119,22 +139,61 @@ describe(AzureBlobStorage.name, () => {
   });
 });
 
-describe(`${AzureBlobStorage.name} with a credential that may not create containers`, () => {
-  it('should use an existing container', async () => {
-    const container = uniqueContainer();
-    await storageIn(container).ensureContainer();
-    const storage = storageIn(container, blobsOnlyConnectionString(container));
+describe.each(ADAPTERS)(
+  '$adapter.name with a credential that may not create containers',
+  ({ adapter }) => {
+    it('should use an existing container', async () => {
+      const container = uniqueContainer();
+      await storageIn(container, AZURITE, adapter).ensureContainer();
+      const storage = storageIn(container, blobsOnlyConnectionString(container), adapter);
 
+      await storage.ensureContainer();
+      await storage.write('1/a', { body: Buffer.from('x'), contentType: 'text/plain' });
+
+      expect((await storage.read('1/a'))?.body.toString()).toBe('x');
+    });
+
+    it('should fail on a missing container with the storage answer', async () => {
+      const container = uniqueContainer();
+      const storage = storageIn(container, blobsOnlyConnectionString(container), adapter);
+
+      await expect(storage.ensureContainer()).rejects.toMatchObject({ statusCode: 403 });
+    });
+  },
+);
+
+describe(ThreadedBlobStorage.name, () => {
+  it("should keep the caller's body and record the thread's timings in this thread's metrics", async () => {
+    const metrics = new MetricsService();
+    const storage = storageIn(uniqueContainer(), AZURITE, ThreadedBlobStorage, metrics);
     await storage.ensureContainer();
-    await storage.write('1/a', { body: Buffer.from('x'), contentType: 'text/plain' });
+    const body = Buffer.from('{"Result":[]}');
 
-    expect((await storage.read('1/a'))?.body.toString()).toBe('x');
+    await storage.write('63/a', { body, contentType: 'application/json' });
+    await storage.read('63/a');
+    await storage.read('63/missing');
+
+    expect(body.toString()).toBe('{"Result":[]}');
+    const text = await metrics.registry.metrics();
+    const count = (op: string) =>
+      Number(
+        new RegExp(
+          `^schedule_cache_blob_operation_duration_seconds_count{op="${op}"} (\\d+)$`,
+          'm',
+        ).exec(text)?.[1],
+      );
+    expect({ read: count('read'), write: count('write') }).toEqual({ read: 2, write: 1 });
   });
 
-  it('should fail on a missing container with the storage answer', async () => {
-    const container = uniqueContainer();
-    const storage = storageIn(container, blobsOnlyConnectionString(container));
+  it('should fail a write with the storage error message', async () => {
+    const storage = storageIn(
+      uniqueContainer(),
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1',
+      ThreadedBlobStorage,
+    );
 
-    await expect(storage.ensureContainer()).rejects.toMatchObject({ statusCode: 403 });
+    await expect(
+      storage.write('1/a', { body: Buffer.from('x'), contentType: 'text/plain' }),
+    ).rejects.toThrow(/ECONNREFUSED/);
   });
 });

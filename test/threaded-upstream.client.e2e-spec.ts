@@ -109,7 +109,7 @@ describe(ThreadedUpstreamClient.name, () => {
     const underWay = client.fetchSchedule(DATE);
 
     // Bracket access: a thread dying (out of memory, a bug) has no public trigger.
-    await client['thread']?.terminate();
+    await client['thread']['thread']?.terminate();
 
     await expect(underWay).rejects.toThrow(/^The upstream thread stopped/);
     expect([...(await client.fetchSchedule(DATE)).keys()].sort()).toEqual(

@@ -5,24 +5,26 @@ import {
   RestError,
   StoragePipelineOptions,
 } from '@azure/storage-blob';
-import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import type { MetricsService } from '../metrics/metrics.service';
 import { BlobOperation } from '../metrics/metric-names';
-import { MetricsService } from '../metrics/metrics.service';
 import { BlobStorage, BlobWrite, BlobWriteResult, StoredBlob } from './blob.storage';
 
-@Injectable()
+export type BlobConfig = AppConfig['blob'];
+export type BlobMetrics = Pick<MetricsService, 'recordBlob'>;
+
+/** Azure Blob Storage through the Azure SDK; built by ThreadedBlobStorage on each of its threads. */
 export class AzureBlobStorage extends BlobStorage {
   private readonly container: ContainerClient;
   private readonly readTimeoutMs: number;
 
   constructor(
-    config: AppConfig,
-    private readonly metrics: MetricsService,
+    config: BlobConfig,
+    private readonly metrics: BlobMetrics,
   ) {
     super();
-    this.container = blobServiceClient(config.blob).getContainerClient(config.blob.container);
-    this.readTimeoutMs = config.blob.timeoutMs;
+    this.container = blobServiceClient(config).getContainerClient(config.container);
+    this.readTimeoutMs = config.timeoutMs;
   }
 
   async ensureContainer(): Promise<void> {
@@ -159,7 +161,7 @@ export class AzureBlobStorage extends BlobStorage {
 }
 
 /** With AZURE_STORAGE_ACCOUNT_URL, the pod's Entra ID identity; else the connection string. */
-export function blobServiceClient(blob: AppConfig['blob']): BlobServiceClient {
+export function blobServiceClient(blob: BlobConfig): BlobServiceClient {
   const options: StoragePipelineOptions = {
     // Fail fast: a slow store must not hold a read longer than asking the upstream would.
     retryOptions: { maxTries: 2, retryDelayInMs: 100, tryTimeoutInMs: blob.timeoutMs },

@@ -1,12 +1,12 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { errorMessage } from '../common/error-message';
-import { AzureBlobStorage } from './azure-blob.storage';
 import { BlobStorage } from './blob.storage';
+import { ThreadedBlobStorage } from './threaded-blob.storage';
 import { MetricsModule } from '../metrics/metrics.module';
 
 @Module({
   imports: [MetricsModule],
-  providers: [{ provide: BlobStorage, useClass: AzureBlobStorage }],
+  providers: [{ provide: BlobStorage, useClass: ThreadedBlobStorage }],
   exports: [BlobStorage],
 })
 export class BlobModule implements OnModuleInit {

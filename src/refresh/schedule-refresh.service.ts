@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { errorMessage } from '../common/error-message';
 import { BlobNames } from '../blob/blob-names';
 import { BlobStorage } from '../blob/blob.storage';
@@ -60,7 +60,7 @@ interface Persisted {
  * processes through the coordinator's lease.
  */
 @Injectable()
-export class ScheduleRefreshService implements OnApplicationShutdown {
+export class ScheduleRefreshService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ScheduleRefreshService.name);
   private readonly inFlight = new Map<ScheduleDate, RunningRefresh>();
   /** Bounds the upstream answers this process holds, from their first byte until stored. */
@@ -132,7 +132,8 @@ export class ScheduleRefreshService implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the shutdown hooks, which stop the threads and connections a refresh uses. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.drain();
   }
 

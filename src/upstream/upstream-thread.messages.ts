@@ -8,7 +8,7 @@ export type UpstreamRequest =
   | { readonly method: 'fetchUsers' }
   | { readonly method: 'ping'; readonly timeoutMs: number };
 
-/** A request to the upstream thread, answered by an `UpstreamReply` with the same id. */
+/** A request to the upstream thread, answered by a `ThreadReply` with the same id. */
 export type UpstreamCall = UpstreamRequest & { readonly id: number };
 
 export interface ThreadError {
@@ -18,10 +18,6 @@ export interface ThreadError {
 
 /** One company's document as it crosses threads: company, jobs, body, sha256. */
 export type ThreadDocument = readonly [CompanyId, number, Uint8Array, string | undefined];
-
-export type UpstreamReply =
-  | { readonly id: number; readonly value: unknown }
-  | { readonly id: number; readonly error: ThreadError };
 
 /** A measurement of the thread's, recorded by the main thread's metrics. */
 export interface UpstreamMetric {

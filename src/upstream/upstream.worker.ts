@@ -8,8 +8,8 @@ import {
   ReservationGranted,
   UpstreamCall,
   UpstreamMetric,
-  UpstreamReply,
 } from './upstream-thread.messages';
+import { ThreadReply } from '../common/thread-channel';
 
 /** The upstream thread's entry: an HttpUpstreamClient answering ThreadedUpstreamClient's calls. */
 const port = parentPort;
@@ -33,13 +33,13 @@ port.on('message', (message: UpstreamCall | ReservationGranted) => {
   answer(call).then(
     ({ reply, transfer }) => port.postMessage(reply, transfer),
     (error: unknown) =>
-      port.postMessage({ id: call.id, error: errorToThread(error) } satisfies UpstreamReply),
+      port.postMessage({ id: call.id, error: errorToThread(error) } satisfies ThreadReply),
   );
 });
 
 async function answer(
   call: UpstreamCall,
-): Promise<{ reply: UpstreamReply; transfer?: ArrayBuffer[] }> {
+): Promise<{ reply: ThreadReply; transfer?: ArrayBuffer[] }> {
   switch (call.method) {
     case 'fetchSchedule': {
       const reservation = call.reserves ? reservationOf(call.id) : undefined;

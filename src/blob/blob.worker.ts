@@ -1,0 +1,25 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../common/error-message';
+import { ThreadReply } from '../common/thread-channel';
+import { AzureBlobStorage, BlobConfig } from './azure-blob.storage';
+import { BlobMetric, BlobWriteCall, ThreadWriteResult } from './blob-thread.messages';
+
+/** The blob thread's entry: an AzureBlobStorage doing ThreadedBlobStorage's writes. */
+const port = parentPort;
+if (!port) {
+  throw new Error('blob.worker runs only as a worker thread (see ThreadedBlobStorage)');
+}
+const storage = new AzureBlobStorage(workerData as BlobConfig, {
+  recordBlob: (op, seconds) => port.postMessage({ metric: { op, seconds } } satisfies BlobMetric),
+});
+
+port.on('message', ({ id, name, body, contentType, metadata }: BlobWriteCall) => {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  storage.write(name, { body: bytes, contentType, metadata }).then(
+    ({ etag, lastModified }) => {
+      const value: ThreadWriteResult = { etag, lastModified: lastModified.getTime() };
+      port.postMessage({ id, value } satisfies ThreadReply);
+    },
+    (error: unknown) => port.postMessage({ id, error: errorMessage(error) } satisfies ThreadReply),
+  );
+});
