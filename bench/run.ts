@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 
 import { compression } from './scenarios/compression';
+import { hitsDuringCycle } from './scenarios/hits-during-cycle';
 import { hitsWhileRefreshing } from './scenarios/hits-while-refreshing';
 import { hotHit } from './scenarios/hot-hit';
 import { memory } from './scenarios/memory';
@@ -47,6 +48,12 @@ const HOT: Scenario<[HotService]>[] = [
     name: 'hits-while-refreshing',
     title: '9. hot hit while the replica refreshes',
     run: hitsWhileRefreshing,
+  },
+  {
+    number: 11,
+    name: 'hits-during-cycle',
+    title: '11. hot hit during pre-generation cycles',
+    run: hitsDuringCycle,
   },
 ];
 const OTHERS: Scenario<[]>[] = [

@@ -1,10 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { yieldToMainThread } from '../common/new-thread';
 import { errorMessage } from '../common/error-message';
 import { ThreadReply } from '../common/thread-channel';
 import { AzureBlobStorage, BlobConfig } from './azure-blob.storage';
 import { BlobMetric, BlobWriteCall, ThreadWriteResult } from './blob-thread.messages';
 
 /** The blob thread's entry: an AzureBlobStorage doing ThreadedBlobStorage's writes. */
+yieldToMainThread();
 const port = parentPort;
 if (!port) {
   throw new Error('blob.worker runs only as a worker thread (see ThreadedBlobStorage)');

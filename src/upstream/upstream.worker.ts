@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { yieldToMainThread } from '../common/new-thread';
 import { HttpUpstreamClient, UpstreamConfig } from './http-upstream.client';
 import { AnswerReservation } from './upstream.client';
 import {
@@ -12,6 +13,7 @@ import {
 import { ThreadReply } from '../common/thread-channel';
 
 /** The upstream thread's entry: an HttpUpstreamClient answering ThreadedUpstreamClient's calls. */
+yieldToMainThread();
 const port = parentPort;
 if (!port) {
   throw new Error('upstream.worker runs only as a worker thread (see ThreadedUpstreamClient)');
