@@ -8,6 +8,7 @@ import { BlobStorage } from '../src/blob/blob.storage';
 import { ThreadedBlobStorage } from '../src/blob/threaded-blob.storage';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { standaloneConfig } from './support/standalone-config';
+import { backgroundThreadCount } from './support/thread-priorities';
 import { uniqueContainer } from './support/test-app';
 
 const AZURITE = process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '';
@@ -183,6 +184,16 @@ describe(ThreadedBlobStorage.name, () => {
         ).exec(text)?.[1],
       );
     expect({ read: count('read'), write: count('write') }).toEqual({ read: 2, write: 1 });
+  });
+
+  it('should write from a thread at a lower priority than the main thread', async () => {
+    const storage = storageIn(uniqueContainer(), AZURITE, ThreadedBlobStorage);
+    await storage.ensureContainer();
+    const before = backgroundThreadCount();
+
+    await storage.write('1/a', { body: Buffer.from('x'), contentType: 'text/plain' });
+
+    expect(backgroundThreadCount()).toBe(before + 1);
   });
 
   it('should fail a write with the storage error message', async () => {

@@ -6,6 +6,7 @@ import { ThreadedUpstreamClient } from '../src/upstream/threaded-upstream.client
 import { UpstreamError } from '../src/upstream/upstream.errors';
 import { createUpstreamSim, UpstreamSim } from '../tools/upstream-sim/upstream-sim';
 import { standaloneConfig } from './support/standalone-config';
+import { backgroundThreadCount } from './support/thread-priorities';
 import { companiesWithJobs } from './support/sim-schedules';
 
 const DATE = '2026-06-01' as ScheduleDate;
@@ -97,6 +98,14 @@ describe(ThreadedUpstreamClient.name, () => {
     await client.fetchUsers();
 
     expect(await upstreamCount('ok')).toBe(1);
+  });
+
+  it('should run its thread at a lower priority than the main thread', async () => {
+    const before = backgroundThreadCount();
+
+    await client.ping(2_000);
+
+    expect(backgroundThreadCount()).toBe(before + 1);
   });
 
   it('should answer ping and a users call from the same thread', async () => {
