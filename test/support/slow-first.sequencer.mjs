@@ -1,16 +1,21 @@
 import Sequencer from '@jest/test-sequencer';
 
-/** Specs that take a minute or more on their own: started first, they do not end a parallel run alone. */
-const SLOW = ['container-build.e2e-spec.ts'];
+/** Specs that take the longest for their size, longest first: none should end a parallel run alone. */
+const SLOW = [
+  'container-build.e2e-spec.ts',
+  'redis-outage.e2e-spec.ts',
+  'pregen-recovery.e2e-spec.ts',
+];
 
 /**
- * Jest's order (failed first, then longest by its timing cache, else largest file), with the
- * known-slow specs ahead of it: a fresh clone, as in CI, has no timing cache.
+ * The known-slow specs, then Jest's order (failed first, then longest by its timing cache, else
+ * largest file): a fresh clone, as in CI, has no timing cache.
  */
 export default class SlowFirstSequencer extends Sequencer {
   sort(tests) {
+    const rank = (test) => SLOW.findIndex((name) => test.path.endsWith(`/${name}`));
     const sorted = super.sort(tests);
-    const slow = (test) => SLOW.some((name) => test.path.endsWith(`/${name}`));
-    return [...sorted.filter(slow), ...sorted.filter((test) => !slow(test))];
+    const slow = sorted.filter((test) => rank(test) >= 0).sort((a, b) => rank(a) - rank(b));
+    return [...slow, ...sorted.filter((test) => rank(test) < 0)];
   }
 }
