@@ -25,21 +25,21 @@ describe('Redis outages', () => {
     await sim.close();
   });
 
-  beforeEach(async () => {
+  /** A reset sim and a Redis of its own, never the suite's: the tests stop and restart it. */
+  const setUp = async (): Promise<void> => {
     sim.reset();
-    // Each test stops and restarts its own Redis, never the suite's.
     redis = await startRedis();
     env = serviceEnv({
       REDIS_URL: `redis://127.0.0.1:${redis.port}`,
       UPSTREAM_BASE_URL: sim.url,
       LOG_LEVEL: 'info',
     });
-  });
+  };
 
-  afterEach(async () => {
+  const tearDown = async (): Promise<void> => {
     await service?.kill();
     await redis.stop();
-  });
+  };
 
   /** Stops Redis and waits until the service has seen its connections fail. */
   const stopRedis = async (): Promise<void> => {
@@ -62,6 +62,9 @@ describe('Redis outages', () => {
   };
 
   describe('SIGTERM', () => {
+    beforeEach(setUp);
+    afterEach(tearDown);
+
     it('should exit 0 without waiting for Redis when idle', async () => {
       service = await startServiceProcess(env);
       await stopRedis();
@@ -95,6 +98,9 @@ describe('Redis outages', () => {
   });
 
   describe('POST /api/admin/pregen', () => {
+    beforeEach(setUp);
+    afterEach(tearDown);
+
     it('should answer 503 while Redis is down and never run the refused trigger', async () => {
       service = await startServiceProcess(env);
       await redis.stop();
@@ -130,15 +136,20 @@ describe('Redis outages', () => {
   });
 
   describe('admin routes that need Redis', () => {
+    // Each test only reads while Redis is down: one service and one outage serve them all.
+    beforeAll(async () => {
+      await setUp();
+      service = await startServiceProcess(env);
+      await redis.stop();
+    });
+    afterAll(tearDown);
+
     it.each([
       ['GET', '/api/admin/jobs'],
       ['GET', '/api/admin/jobs?state=failed'],
       ['POST', '/api/admin/jobs/refresh:2026-05-04:manual/retry'],
       ['GET', '/admin/queues/api/queues'],
     ])('should answer %s %s with 503 while Redis is down', async (method, path) => {
-      service = await startServiceProcess(env);
-      await redis.stop();
-
       const answer = await request(`${service.url}${path}`, { method, token: ADMIN_TOKEN });
 
       expectUnavailable(answer);
@@ -146,12 +157,17 @@ describe('Redis outages', () => {
   });
 
   describe('Redis restarted empty mid-cycle', () => {
+    beforeEach(setUp);
+    afterEach(tearDown);
+
     it('should complete the next cycle, running no trigger twice', async () => {
       service = await startServiceProcess({ ...env, PREGEN_CONCURRENCY: '1' });
       expect((await postPregen(service.url, DATES)).status).toBe(202);
       const running = await waitFor('the first job to call the upstream', () =>
         DATES.find((date) => sim.calls(date) === 1),
       );
+      // Only the running call must be slow: the next cycle's calls may answer at once.
+      sim.setLatency(10, 10);
 
       await restartRedisEmpty();
       const next = await triggerOnceAccepted(DATES);

@@ -162,6 +162,25 @@ describe('GET /api/dr-schedule', () => {
     expect(hit.body.equals(miss.body)).toBe(true);
     expect(sim.calls(DATE)).toBe(1);
   });
+});
+
+describe('GET /api/dr-schedule with an invalid query', () => {
+  let sim: UpstreamSim;
+  let stack: TestApp;
+
+  // Nothing here calls the legacy API or stores anything: one app serves every test.
+  beforeAll(async () => {
+    sim = await createUpstreamSim({ companies: 2, latencyMs: { min: 0, max: 0 } });
+    stack = await startTestApp({ UPSTREAM_BASE_URL: sim.url });
+  });
+
+  afterAll(async () => {
+    await stack.close();
+    await sim.close();
+  });
+
+  const get = (query: ScheduleQuery, headers: Record<string, string> = {}) =>
+    getSchedule(stack.url, query, { ...AS_ADMIN, headers });
 
   it('should echo a sane incoming X-Request-Id and make one up otherwise', async () => {
     const invalid = { date: 'bad', companyId: 1 };

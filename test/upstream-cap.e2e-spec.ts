@@ -91,7 +91,7 @@ describe('Upstream calls in flight across two replicas', () => {
       UPSTREAM_QUEUE_TIMEOUT_MS: '500',
       LOG_LEVEL: 'error',
     });
-    replicas = [await startServiceProcess(env), await startServiceProcess(env)];
+    replicas = await Promise.all([startServiceProcess(env), startServiceProcess(env)]);
   });
 
   afterAll(async () => {

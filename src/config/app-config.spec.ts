@@ -48,6 +48,7 @@ describe(loadConfig.name, () => {
         memoryBytes: 256 * 1024 * 1024,
         lockMs: 30000,
         stalledCheckMs: 30000,
+        fetchRetryMs: 5000,
         usersCron: '0 * * * *',
         historyDays: 30,
       },

@@ -37,6 +37,7 @@ export class AppConfig {
     memoryBytes: number;
     lockMs: number;
     stalledCheckMs: number;
+    fetchRetryMs: number;
     usersCron: string;
     historyDays: number;
   };
@@ -133,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       memoryBytes: vars.PREGEN_MEMORY_MB * 1024 * 1024,
       lockMs: vars.PREGEN_LOCK_MS,
       stalledCheckMs: vars.PREGEN_STALLED_CHECK_MS,
+      fetchRetryMs: vars.PREGEN_FETCH_RETRY_MS,
       usersCron: vars.USERS_SYNC_CRON,
       historyDays: vars.HISTORY_DAYS,
     },

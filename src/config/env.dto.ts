@@ -245,6 +245,13 @@ export class EnvironmentVariables {
   @Max(600_000)
   PREGEN_STALLED_CHECK_MS = 30_000;
 
+  // How long a worker that lost Redis while fetching jobs waits before fetching again.
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  PREGEN_FETCH_RETRY_MS = 5_000;
+
   @IsCronExpression()
   USERS_SYNC_CRON = '0 * * * *';
 

@@ -14,6 +14,7 @@ function queueOptions(config: AppConfig): QueueOptions {
       lockDuration: config.pregen.lockMs,
       lockRenewTime: Math.floor(config.pregen.lockMs / 2),
       stalledInterval: config.pregen.stalledCheckMs,
+      retryProcessDelay: config.pregen.fetchRetryMs,
     },
     defaultJobOptions: {
       attempts: config.pregen.attempts,

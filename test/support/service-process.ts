@@ -35,6 +35,8 @@ export function serviceEnv(overrides: Record<string, string>): Record<string, st
     // Each test turns on what it tests: a warm-up reads blobs that tests count, retention deletes.
     WARMUP_TIMEOUT_MS: '0',
     RETENTION_DAYS: '0',
+    // A worker that lost Redis fetches again at once, not after Bull's 5 s.
+    PREGEN_FETCH_RETRY_MS: '200',
     ...NO_RATE_LIMITS,
     ...OPEN_READ_WINDOW,
     ...overrides,

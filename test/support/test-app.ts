@@ -46,6 +46,8 @@ export async function startTestApp(env: Record<string, string>): Promise<TestApp
     WARMUP_TIMEOUT_MS: '0',
     RETENTION_DAYS: '0',
     PREGEN_BACKOFF_MS: '50',
+    // A worker that lost Redis fetches again at once, not after Bull's 5 s.
+    PREGEN_FETCH_RETRY_MS: '200',
     ...NO_RATE_LIMITS,
     ...OPEN_READ_WINDOW,
     ...env,
