@@ -56,9 +56,11 @@ export AZURE_STORAGE_CONNECTION_STRING=${AZURE_STORAGE_CONNECTION_STRING:-"Defau
 export UPSTREAM_BASE_URL=${UPSTREAM_BASE_URL:-http://127.0.0.1:$SIM_PORT}
 export ADMIN_API_TOKEN=${ADMIN_API_TOKEN:-local-admin-token-not-for-production}
 export AUTH_JWT_SECRET=${AUTH_JWT_SECRET:-local-jwt-secret-not-for-production-0123456789}
-# The production image's node flags (its Dockerfile's CMD ["node", ...flags, "dist/main.js"]).
+# The production image's environment and node flags (its Dockerfile's ENV lines and
+# CMD ["node", ...flags, "dist/main.js"]).
+read -ra image_env <<<"$(sed -n 's/^ENV //p' Dockerfile | tr '\n' ' ')"
 read -ra node_flags <<<"$(sed -n 's/^CMD \["node", \(.*\), "dist\/main.js"\]$/\1/p' Dockerfile | tr -d '",')"
-start schedule-cache "$PORT" node "${node_flags[@]}" dist/main.js
+start schedule-cache "$PORT" env "${image_env[@]}" node "${node_flags[@]}" dist/main.js
 
 today=$(date -u +%F)
 base="http://127.0.0.1:$PORT"

@@ -52,6 +52,19 @@ describe('Container build', () => {
     expect(buildStageSources(dockerfile)).toContain('scripts/build-release.sh');
   });
 
+  it('should start with npm start as the image does: its environment and node flags', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const env = Object.entries(runtimeStageEnv(dockerfile)).map(
+      ([name, value]) => `${name}=${value}`,
+    );
+
+    expect(manifest.scripts.start).toBe(
+      [...env, 'node', ...runtimeNodeFlags(dockerfile), 'dist/main.js'].join(' '),
+    );
+  });
+
   it('should carry the OCI labels, with package.json naming and describing the image', () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       name: string;

@@ -26,6 +26,8 @@ const MB = 1024 * 1024;
 // RSS at a moment: the median of the samples of this window, as one sample moves with each GC.
 const RSS_WINDOW_MS = 30_000;
 const RSS_GROWTH_GOAL = 0.05;
+// What a replica needs besides its document cache, under this load.
+const RSS_BESIDES_CACHE_GOAL_MB = 200;
 
 const median = (values: number[]): number | null =>
   percentile(
@@ -50,6 +52,7 @@ export function soakReport(
 
   const replicaRows = figures.replicas.map((samples, i) => replicaRow(i + 1, samples, settings));
   const growths = replicaRows.map((row) => row.growth);
+  const besidesCache = replicaRows.map((row) => row.besidesCache);
 
   const upstream = upstreamFigures(settings, figures.cycles);
   const goals = [
@@ -57,6 +60,10 @@ export function soakReport(
     goal(
       `RSS growth after warm-up ≤ ${RSS_GROWTH_GOAL * 100} %`,
       growths.every((g) => g !== null && g <= RSS_GROWTH_GOAL),
+    ),
+    goal(
+      `RSS − document cache at the end ≤ ${RSS_BESIDES_CACHE_GOAL_MB} MB`,
+      besidesCache.every((bytes) => bytes !== null && bytes <= RSS_BESIDES_CACHE_GOAL_MB * MB),
     ),
     goal(
       `upstream calls per cycle = ${settings.dates} + at most one stale refresh per date per CACHE_MAX_AGE`,
@@ -72,8 +79,8 @@ export function soakReport(
     `- requests: ${figures.load.requests} (${statuses}; ${figures.load.errors} lost); ` +
       `5xx: ${serverErrors}; worst segment's p99 ${fixed(figures.load.maxP99Ms, 1)} ms`,
     '',
-    '| replica | RSS start MB | after warm-up | max | end | growth after warm-up | event-loop lag p99, median / max of scrapes (ms) |',
-    '| ------- | ------------ | ------------- | --- | --- | -------------------- | ------------------------------------------------ |',
+    '| replica | RSS start MB | after warm-up | max | end | growth after warm-up | document cache at the end | RSS − cache at the end | event-loop lag p99, median / max of scrapes (ms) |',
+    '| ------- | ------------ | ------------- | --- | --- | -------------------- | ------------------------- | ---------------------- | ------------------------------------------------ |',
     ...replicaRows.map((row) => row.line),
     '',
     ...upstream.lines,
@@ -87,27 +94,38 @@ function replicaRow(
   replica: number,
   samples: readonly ReplicaSample[],
   settings: SoakSettings,
-): { line: string; growth: number | null } {
+): { line: string; growth: number | null; besidesCache: number | null } {
   const rss = samples.filter((s) => s.rssBytes !== null) as (ReplicaSample & {
     rssBytes: number;
   })[];
   const endMs = rss.at(-1)?.atMs ?? 0;
-  const inWindow = (from: number) =>
+  const inWindow = (
+    from: number,
+    value: (s: (typeof rss)[number]) => number | null = (s) => s.rssBytes,
+  ) =>
     median(
-      rss.filter((s) => s.atMs >= from && s.atMs < from + RSS_WINDOW_MS).map((s) => s.rssBytes),
+      rss
+        .filter((s) => s.atMs >= from && s.atMs < from + RSS_WINDOW_MS)
+        .map(value)
+        .filter((v): v is number => v !== null),
     );
   const start = rss[0]?.rssBytes ?? null;
   const warm = inWindow(settings.warmupMs);
-  const end = inWindow(endMs - RSS_WINDOW_MS + 1);
+  const endFrom = endMs - RSS_WINDOW_MS + 1;
+  const end = inWindow(endFrom);
+  const cache = inWindow(endFrom, (s) => s.cacheBytes);
+  const besidesCache = inWindow(endFrom, (s) =>
+    s.cacheBytes === null ? null : s.rssBytes - s.cacheBytes,
+  );
   const max = rss.length === 0 ? null : Math.max(...rss.map((s) => s.rssBytes));
   const growth = warm === null || end === null ? null : end / warm - 1;
   const lags = samples.map((s) => s.lagP99S).filter((lag): lag is number => lag !== null);
   const mb = (bytes: number | null) => (bytes === null ? 'n/a' : fixed(bytes / MB, 0));
   const line =
     `| ${replica} | ${mb(start)} | ${mb(warm)} | ${mb(max)} | ${mb(end)} | ` +
-    `${growth === null ? 'n/a' : `${fixed(growth * 100, 1)} %`} | ` +
+    `${growth === null ? 'n/a' : `${fixed(growth * 100, 1)} %`} | ${mb(cache)} | ${mb(besidesCache)} | ` +
     `${fixed((median(lags) ?? NaN) * 1000, 1)} / ${fixed(Math.max(...lags) * 1000, 1)} |`;
-  return { line, growth };
+  return { line, growth, besidesCache };
 }
 
 function upstreamFigures(

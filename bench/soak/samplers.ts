@@ -1,4 +1,5 @@
 /** What the soak records while it runs: each replica's RSS and event-loop lag, upstream calls per cron cycle. */
+import { MetricNames } from '../../src/metrics/metric-names';
 import { type UpstreamSim } from '../../tools/upstream-sim/upstream-sim';
 import { request } from '../support/http';
 import { sleep } from '../support/processes';
@@ -6,6 +7,7 @@ import { procStatusBytes } from '../support/proc-stats';
 import { type Service } from '../support/servers';
 
 const LAG_P99 = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m;
+const CACHE_BYTES = new RegExp(`^${MetricNames.memoryCacheBytes} (\\S+)$`, 'm');
 
 export interface ReplicaSample {
   /** Milliseconds since the soak's start. */
@@ -13,9 +15,11 @@ export interface ReplicaSample {
   readonly rssBytes: number | null;
   /** p99 of the event-loop lag since the previous scrape (prom-client resets it on each). */
   readonly lagP99S: number | null;
+  /** What the document cache counts: bodies, compressed variants and a fixed cost per entry. */
+  readonly cacheBytes: number | null;
 }
 
-/** Scrapes every replica's RSS (/proc) and event-loop lag (/metrics) every `intervalMs`. */
+/** Scrapes every replica's RSS (/proc), event-loop lag and cache bytes (/metrics) every `intervalMs`. */
 export async function sampleReplicas(
   replicas: readonly Service[],
   intervalMs: number,
@@ -26,11 +30,16 @@ export async function sampleReplicas(
   while (!until()) {
     await Promise.all(
       replicas.map(async (replica, i) => {
-        const [rssBytes, lagP99S] = await Promise.all([
+        const [rssBytes, metrics] = await Promise.all([
           procStatusBytes(replica.pid, 'VmRSS'),
-          scrapeLag(replica.url),
+          scrapeMetrics(replica.url),
         ]);
-        samples[i].push({ atMs: Date.now() - startedAt, rssBytes, lagP99S });
+        samples[i].push({
+          atMs: Date.now() - startedAt,
+          rssBytes,
+          lagP99S: metricValue(metrics, LAG_P99),
+          cacheBytes: metricValue(metrics, CACHE_BYTES),
+        });
       }),
     );
     await sleep(intervalMs);
@@ -38,14 +47,17 @@ export async function sampleReplicas(
   return samples;
 }
 
-async function scrapeLag(url: string): Promise<number | null> {
+async function scrapeMetrics(url: string): Promise<string | null> {
   try {
-    const metrics = await request(`${url}/metrics`, {}, 5_000);
-    const value = LAG_P99.exec(metrics.text)?.[1];
-    return value === undefined ? null : Number(value);
+    return (await request(`${url}/metrics`, {}, 5_000)).text;
   } catch {
     return null;
   }
+}
+
+function metricValue(metrics: string | null, line: RegExp): number | null {
+  const value = metrics === null ? undefined : line.exec(metrics)?.[1];
+  return value === undefined ? null : Number(value);
 }
 
 export interface Cycle {

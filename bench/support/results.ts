@@ -5,7 +5,7 @@ import * as prettier from 'prettier';
 
 import { RESULTS_FILE, type Config } from './config';
 import { log } from './processes';
-import { imageNodeFlags, ROOT } from './servers';
+import { imageEnv, imageNodeFlags, ROOT } from './servers';
 import { contention, runsTable, summaryTable, type Report } from './report';
 
 export function reportText(config: Config, report: Report, machine: string[]): string {
@@ -17,7 +17,7 @@ export function reportText(config: Config, report: Report, machine: string[]): s
       `${config.warmupS} s warm-up then ${config.durationS} s measured per run; the fixed-rate ` +
       `runs are paced evenly over the same connections from one thread of their own, kept for all of them ` +
       `(bench/support/paced-load.ts)`,
-    `- services: \`node ${imageNodeFlags().join(' ')}\` (the image's flags), LOG_LEVEL=${config.logLevel}, ` +
+    `- services: \`${imageCommand()}\` (the image's environment and flags), LOG_LEVEL=${config.logLevel}, ` +
       `RATE_LIMIT_PER_MINUTE=${config.rateLimitPerMinute}` +
       (config.rateLimitPerMinute === 0 ? ' (rate limiting off)' : ''),
     '- Redis, Azurite (in memory), the services and the bare baselines run as their own ' +
@@ -61,4 +61,9 @@ function otherSections(file: string): string {
   const text = readFileSync(file, 'utf8');
   const next = text.indexOf('\n# ');
   return next < 0 ? '' : text.slice(next);
+}
+
+function imageCommand(): string {
+  const env = Object.entries(imageEnv()).map(([name, value]) => `${name}=${value}`);
+  return [...env, 'node', ...imageNodeFlags()].join(' ');
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { runtimeNodeFlags } from '../../test/support/dockerfile';
+import { runtimeNodeFlags, runtimeStageEnv } from '../../test/support/dockerfile';
 import { azuriteConnectionString, canConnect, freePort } from '../../test/support/services';
 import { fetchOk, request } from './http';
 import { spawnNode, spawnTracked, waitFor, type Child } from './processes';
@@ -93,7 +93,12 @@ export function imageNodeFlags(): string[] {
   return runtimeNodeFlags(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
 }
 
-/** The built service (`dist/main.js`) with the image's node flags, ready once `/health/ready` answers 2xx. */
+/** The production image's environment (its Dockerfile's ENV lines): the malloc settings among them. */
+export function imageEnv(): Record<string, string> {
+  return runtimeStageEnv(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+}
+
+/** The built service (`dist/main.js`) with the image's node flags and environment, ready once `/health/ready` answers 2xx. */
 export type Service = Child & { url: string };
 
 /** A node script that prints `listening on <url>` once it listens. */
@@ -119,6 +124,7 @@ export async function startService(
   const port = await freePort();
   const service = spawnTracked(name, process.execPath, [...imageNodeFlags(), SERVICE_MAIN], {
     ...process.env,
+    ...imageEnv(),
     ...env,
     PORT: String(port),
   });

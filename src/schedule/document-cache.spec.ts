@@ -133,6 +133,15 @@ describe(CachedDocument.name, () => {
     expect(await document.encoded('br')).toBe(br);
   });
 
+  it('should keep each compressed variant in memory of its own, the size it counts', async () => {
+    const document = new CachedDocument(Buffer.from('{"Result":[]}'.repeat(8_000)), source);
+
+    const [br, gzip] = await Promise.all([document.encoded('br'), document.encoded('gzip')]);
+
+    expect([br.buffer.byteLength, gzip.buffer.byteLength]).toEqual([br.length, gzip.length]);
+    expect(document.size).toBe(document.body.length + br.length + gzip.length + KB);
+  });
+
   it('should derive one strong ETag per coding from the bytes alone', () => {
     const a = new CachedDocument(body, source);
     const b = new CachedDocument(Buffer.from(body), { blobEtag: null, generatedAt: 0 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
+import { ownMemory } from '../common/own-memory';
 
 export type Encoding = 'br' | 'gzip';
 
@@ -66,7 +67,8 @@ export class CachedDocument {
   encoded(encoding: Encoding): Promise<Buffer> {
     let variant = this.variants.get(encoding);
     if (!variant) {
-      variant = compressors[encoding](this.body);
+      // A ~10 KB result is a slice of zlib's 64 KB output chunk: kept as is, it holds all of it.
+      variant = compressors[encoding](this.body).then(ownMemory);
       this.variants.set(encoding, variant);
       variant.then(
         (bytes) => {
