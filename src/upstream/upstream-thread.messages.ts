@@ -1,4 +1,5 @@
 import { errorMessage } from '../common/error-message';
+import { ownMemory } from '../common/own-memory';
 import { ScheduleDocument } from '../domain/schedule-document';
 import { CompanyId, ScheduleDate } from '../domain/schedule-key';
 import { UpstreamError, UpstreamFailure } from './upstream.errors';
@@ -44,10 +45,7 @@ export function documentsToThread(documents: ReadonlyMap<CompanyId, ScheduleDocu
 } {
   const transfer: ArrayBuffer[] = [];
   const entries = [...documents].map(([companyId, { jobs, body, sha256 }]): ThreadDocument => {
-    const own = ownsItsMemory(body) ? body : Buffer.allocUnsafeSlow(body.length);
-    if (own !== body) {
-      body.copy(own);
-    }
+    const own = ownMemory(body);
     transfer.push(own.buffer as ArrayBuffer);
     return [companyId, jobs, own, sha256];
   });
@@ -63,10 +61,6 @@ export function documentsFromThread(
       { jobs, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength), sha256 },
     ]),
   );
-}
-
-function ownsItsMemory(body: Buffer): boolean {
-  return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
 }
 
 export function errorToThread(error: unknown): ThreadError {
