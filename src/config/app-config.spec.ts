@@ -31,7 +31,7 @@ describe(loadConfig.name, () => {
         baseUrl: 'http://upstream.local:4000',
         token: undefined,
         timeoutMs: 30000,
-        maxBodyBytes: 64 * 1024 * 1024,
+        maxBodyBytes: 512 * 1024 * 1024,
         maxInFlight: 8,
         maxInFlightTotal: 16,
         queueTimeoutMs: 10000,

@@ -153,8 +153,9 @@ export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  // A 5,000-company day (~335 MB) fits; one answer at the cap, split (~2x), fits a 1,536 Mi pod.
   @Max(1024)
-  UPSTREAM_MAX_BODY_MB = 64;
+  UPSTREAM_MAX_BODY_MB = 512;
 
   // Calls to the legacy API in flight at once on this replica; more wait for a slot.
   @Transform(toInt)
