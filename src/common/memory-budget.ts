@@ -1,3 +1,6 @@
+/** About a cycle's dates: weekdays and weekends differ, the largest of them is expected. */
+const REMEMBERED_ANSWERS = 8;
+
 interface Waiter {
   readonly bytes: number;
   readonly grant: () => void;
@@ -12,11 +15,25 @@ interface Waiter {
 export class MemoryBudget {
   private held = 0;
   private readonly waiting: Waiter[] = [];
+  private readonly recentAnswers: number[] = [];
 
   constructor(readonly totalBytes: number) {}
 
   get heldBytes(): number {
     return this.held;
+  }
+
+  /** The largest of the last answers remembered; null before the first. */
+  get expectedAnswerBytes(): number | null {
+    return this.recentAnswers.length === 0 ? null : Math.max(...this.recentAnswers);
+  }
+
+  /** Notes an answer's size, what the next reservation of an unknown size expects. */
+  rememberAnswer(bytes: number): void {
+    this.recentAnswers.push(bytes);
+    if (this.recentAnswers.length > REMEMBERED_ANSWERS) {
+      this.recentAnswers.shift();
+    }
   }
 
   /** Resolves once `bytes` are counted as held. */
@@ -50,31 +67,47 @@ export class MemoryBudget {
 /**
  * What one holder has of a budget: its reservations and growth, all released at once. Bytes
  * granted after the release (a reservation still waiting then) are given back at once.
+ *
+ * A reservation of unknown size (null: before the request) reserves the answer expected, or the
+ * whole budget before any answer is known, since requests sent together answer together; the
+ * answer's bytes, as they are told, use that reservation up before growing the hold.
  */
 export class BudgetHold {
   private held = 0;
+  private ahead = 0;
+  private answerBytes = 0;
   private released = false;
 
   constructor(private readonly budget: MemoryBudget) {}
 
   async reserve(bytes: number | null): Promise<void> {
-    const wanted = bytes ?? 0;
+    const wanted = bytes ?? this.budget.expectedAnswerBytes ?? this.budget.totalBytes;
     await this.budget.reserve(wanted);
     if (this.released) {
       this.budget.release(wanted);
     } else {
       this.held += wanted;
+      this.ahead += bytes === null ? wanted : 0;
     }
   }
 
   grow(bytes: number): void {
-    if (!this.released) {
-      this.budget.grow(bytes);
-      this.held += bytes;
+    if (this.released) {
+      return;
+    }
+    this.answerBytes += bytes;
+    const covered = Math.min(bytes, this.ahead);
+    this.ahead -= covered;
+    if (bytes > covered) {
+      this.budget.grow(bytes - covered);
+      this.held += bytes - covered;
     }
   }
 
   release(): void {
+    if (!this.released && this.answerBytes > 0) {
+      this.budget.rememberAnswer(this.answerBytes);
+    }
     this.released = true;
     this.budget.release(this.held);
     this.held = 0;
