@@ -2,8 +2,9 @@
 const REMEMBERED_ANSWERS = 8;
 
 interface Waiter {
-  readonly bytes: number;
-  readonly grant: () => void;
+  /** Asked when its turn comes: an expected size may have become known while it waited. */
+  readonly bytes: () => number;
+  readonly grant: (bytes: number) => void;
 }
 
 /**
@@ -37,12 +38,16 @@ export class MemoryBudget {
   }
 
   /** Resolves once `bytes` are counted as held. */
-  reserve(bytes: number): Promise<void> {
-    if (this.waiting.length === 0 && this.fits(bytes)) {
-      this.held += bytes;
-      return Promise.resolve();
-    }
-    return new Promise((grant) => this.waiting.push({ bytes, grant }));
+  async reserve(bytes: number): Promise<void> {
+    await this.enqueue(() => bytes);
+  }
+
+  /**
+   * Reserves the answer expected when its turn comes (the whole budget before any answer is
+   * known); resolves with the bytes counted as held.
+   */
+  reserveExpected(): Promise<number> {
+    return this.enqueue(() => this.expectedAnswerBytes ?? this.totalBytes);
   }
 
   /** Counts `bytes` more as held at once, delaying later reservations instead. */
@@ -52,11 +57,21 @@ export class MemoryBudget {
 
   release(bytes: number): void {
     this.held = Math.max(0, this.held - bytes);
-    for (let next = this.waiting[0]; next && this.fits(next.bytes); next = this.waiting[0]) {
+    for (let next = this.waiting[0]; next && this.fits(next.bytes()); next = this.waiting[0]) {
       this.waiting.shift();
-      this.held += next.bytes;
-      next.grant();
+      const granted = next.bytes();
+      this.held += granted;
+      next.grant(granted);
     }
+  }
+
+  private enqueue(bytes: () => number): Promise<number> {
+    if (this.waiting.length === 0 && this.fits(bytes())) {
+      const granted = bytes();
+      this.held += granted;
+      return Promise.resolve(granted);
+    }
+    return new Promise((grant) => this.waiting.push({ bytes, grant }));
   }
 
   private fits(bytes: number): boolean {
@@ -81,8 +96,13 @@ export class BudgetHold {
   constructor(private readonly budget: MemoryBudget) {}
 
   async reserve(bytes: number | null): Promise<void> {
-    const wanted = bytes ?? this.budget.expectedAnswerBytes ?? this.budget.totalBytes;
-    await this.budget.reserve(wanted);
+    let wanted: number;
+    if (bytes === null) {
+      wanted = await this.budget.reserveExpected();
+    } else {
+      await this.budget.reserve(bytes);
+      wanted = bytes;
+    }
     if (this.released) {
       this.budget.release(wanted);
     } else {
