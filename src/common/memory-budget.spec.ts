@@ -82,8 +82,6 @@ describe(BudgetHold.name, () => {
 
     expect(budget.heldBytes).toBe(100);
     expect(await granted(waiting)).toEqual([false]);
-    first.grow(30);
-    expect(budget.heldBytes).toBe(100);
     first.release();
     expect(await granted(waiting)).toEqual([true]);
   });
@@ -117,6 +115,19 @@ describe(BudgetHold.name, () => {
 
     expect(await granted(waiting)).toEqual([true, true]);
     expect(budget.heldBytes).toBe(60);
+  });
+
+  it('should give back what it reserved beyond the first bytes told and expect them next', async () => {
+    const budget = new MemoryBudget(100);
+    const first = new BudgetHold(budget);
+    await first.reserve(null);
+    const waiting = [new BudgetHold(budget).reserve(null), new BudgetHold(budget).reserve(null)];
+    first.grow(30);
+
+    expect(await granted(waiting)).toEqual([true, true]);
+    expect(budget.heldBytes).toBe(90);
+    first.grow(5);
+    expect(budget.heldBytes).toBe(95);
   });
 
   it('should give back bytes granted after it was released', async () => {

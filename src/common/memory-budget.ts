@@ -85,12 +85,15 @@ export class MemoryBudget {
  *
  * A reservation of unknown size (null: before the request) reserves the answer expected, or the
  * whole budget before any answer is known, since requests sent together answer together; the
- * answer's bytes, as they are told, use that reservation up before growing the hold.
+ * answer's bytes, as they are told, use that reservation up before growing the hold. Without a
+ * Content-Length the first bytes told are a first chunk: the reservation shrinks to it, and the
+ * answer then grows the hold without waiting, bounded by PREGEN_CONCURRENCY alone.
  */
 export class BudgetHold {
   private held = 0;
   private ahead = 0;
   private answerBytes = 0;
+  private toldFirst = 0;
   private released = false;
 
   constructor(private readonly budget: MemoryBudget) {}
@@ -115,6 +118,9 @@ export class BudgetHold {
     if (this.released) {
       return;
     }
+    if (this.answerBytes === 0) {
+      this.firstTold(bytes);
+    }
     this.answerBytes += bytes;
     const covered = Math.min(bytes, this.ahead);
     this.ahead -= covered;
@@ -125,11 +131,26 @@ export class BudgetHold {
   }
 
   release(): void {
-    if (!this.released && this.answerBytes > 0) {
+    if (!this.released && this.answerBytes > this.toldFirst) {
       this.budget.rememberAnswer(this.answerBytes);
     }
     this.released = true;
     this.budget.release(this.held);
     this.held = 0;
+  }
+
+  /**
+   * The first bytes told are the answer's Content-Length when it has one: what was reserved
+   * beyond them goes back at once, and they are what the next requests expect.
+   */
+  private firstTold(bytes: number): void {
+    this.toldFirst = bytes;
+    this.budget.rememberAnswer(bytes);
+    if (this.ahead > bytes) {
+      const excess = this.ahead - bytes;
+      this.ahead = bytes;
+      this.held -= excess;
+      this.budget.release(excess);
+    }
   }
 }
