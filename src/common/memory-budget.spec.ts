@@ -105,18 +105,6 @@ describe(BudgetHold.name, () => {
     expect(budget.heldBytes).toBe(95);
   });
 
-  it('should size a waiting reservation of unknown size when its turn comes', async () => {
-    const budget = new MemoryBudget(100);
-    const first = new BudgetHold(budget);
-    await first.reserve(null);
-    const waiting = [new BudgetHold(budget).reserve(null), new BudgetHold(budget).reserve(null)];
-    first.grow(30);
-    first.release();
-
-    expect(await granted(waiting)).toEqual([true, true]);
-    expect(budget.heldBytes).toBe(60);
-  });
-
   it('should give back what it reserved beyond the first bytes told and expect them next', async () => {
     const budget = new MemoryBudget(100);
     const first = new BudgetHold(budget);
