@@ -45,7 +45,7 @@ describe(loadConfig.name, () => {
         attempts: 3,
         backoffMs: 10000,
         concurrency: 4,
-        memoryBytes: 256 * 1024 * 1024,
+        memoryBytes: 128 * 1024 * 1024,
         lockMs: 30000,
         stalledCheckMs: 30000,
         usersCron: '0 * * * *',

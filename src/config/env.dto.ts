@@ -227,12 +227,13 @@ export class EnvironmentVariables {
   @Max(64)
   PREGEN_CONCURRENCY = 4;
 
-  // Upstream answer bytes the refreshes of one replica hold at once.
+  // Upstream answer bytes the refreshes of one replica hold at once; 128 keeps a 1,000-company
+  // cycle under 512 MB RSS (256 measured ~590 MB).
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(65_536)
-  PREGEN_MEMORY_MB = 256;
+  PREGEN_MEMORY_MB = 128;
 
   @Transform(toInt)
   @IsInt()
