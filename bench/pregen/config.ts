@@ -2,32 +2,46 @@
 const DEFAULT_COMPANIES = [100, 1000];
 const DEFAULT_LATENCY = { min: 2000, max: 5000 };
 const DEFAULT_CYCLE_TIMEOUT_S = 300;
+/** Dates of a cycle: the service's default PREGEN_DAYS. */
+export const DAYS = 7;
+/** PREGEN_CONCURRENCY's default in src/config/env.dto.ts. */
+export const DEFAULT_CONCURRENCY = 4;
+/** One cycle at PREGEN_CONCURRENCY = PREGEN_DAYS (one round of upstream latency), one at the default. */
+const DEFAULT_CONCURRENCIES = [DAYS, DEFAULT_CONCURRENCY];
 
-/** Service settings the caller may override through the environment. */
+/** Service settings the caller may set through the environment; unset, the service's defaults hold. */
 export const SERVICE_PASS_THROUGH = [
-  'PREGEN_CONCURRENCY',
+  'PREGEN_MEMORY_MB',
   'BLOB_WRITE_CONCURRENCY',
   'BLOB_TIMEOUT_MS',
   'UPSTREAM_MAX_BODY_MB',
   'UPSTREAM_TIMEOUT_MS',
 ] as const;
-const SERVICE_DEFAULTS: Readonly<Record<(typeof SERVICE_PASS_THROUGH)[number], string>> = {
-  PREGEN_CONCURRENCY: '4',
-  BLOB_WRITE_CONCURRENCY: '16',
-  BLOB_TIMEOUT_MS: '5000',
-  // One date of 1,000 simulated companies is ~70 MB, over the service's 64 MB default.
-  UPSTREAM_MAX_BODY_MB: '256',
-  UPSTREAM_TIMEOUT_MS: '30000',
-};
 
 export interface BenchConfig {
   companies: number[];
+  /** PREGEN_CONCURRENCY of each cycle run per company count. */
+  concurrencies: number[];
   latency: { min: number; max: number };
   cycleTimeoutS: number;
   repeat: number;
   requireTargets: boolean;
   serviceNodeOptions: string | undefined;
-  service: Record<(typeof SERVICE_PASS_THROUGH)[number], string>;
+  service: Partial<Record<(typeof SERVICE_PASS_THROUGH)[number], string>>;
+}
+
+function positiveList(env: NodeJS.ProcessEnv, name: string, fallback: number[]): number[] {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  return raw.split(',').map((part) => {
+    const value = part.trim();
+    if (!/^[1-9]\d*$/.test(value)) {
+      throw new Error(`${name} must be positive integers, comma-separated: "${part}"`);
+    }
+    return Number(value);
+  });
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
@@ -41,19 +55,6 @@ export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
     }
     return Number(raw);
   };
-  const rawCompanies = env.BENCH_COMPANIES?.trim();
-  const companies =
-    rawCompanies === undefined || rawCompanies === ''
-      ? DEFAULT_COMPANIES
-      : rawCompanies.split(',').map((part) => {
-          const value = part.trim();
-          if (!/^[1-9]\d*$/.test(value)) {
-            throw new Error(
-              `BENCH_COMPANIES must be positive integers, comma-separated: "${part}"`,
-            );
-          }
-          return Number(value);
-        });
   const latency = {
     min: int('BENCH_LATENCY_MIN_MS', DEFAULT_LATENCY.min, 0),
     max: int('BENCH_LATENCY_MAX_MS', DEFAULT_LATENCY.max, 0),
@@ -61,7 +62,7 @@ export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
   if (latency.max < latency.min) {
     throw new Error('BENCH_LATENCY_MAX_MS must not be below BENCH_LATENCY_MIN_MS');
   }
-  const service = { ...SERVICE_DEFAULTS };
+  const service: BenchConfig['service'] = {};
   for (const name of SERVICE_PASS_THROUGH) {
     const value = env[name]?.trim();
     if (value) {
@@ -69,7 +70,8 @@ export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
     }
   }
   return {
-    companies,
+    companies: positiveList(env, 'BENCH_COMPANIES', DEFAULT_COMPANIES),
+    concurrencies: positiveList(env, 'BENCH_CONCURRENCIES', DEFAULT_CONCURRENCIES),
     latency,
     cycleTimeoutS: int('BENCH_CYCLE_TIMEOUT_S', DEFAULT_CYCLE_TIMEOUT_S, 1),
     repeat: int('BENCH_REPEAT', 1, 1),

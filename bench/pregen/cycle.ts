@@ -1,16 +1,12 @@
 /**
- * One measured pre-generation cycle for one company count: fresh Redis, Azurite, simulator (warmed
- * up, then slowed down) and service; `POST /api/admin/pregen`, polled until every job is done.
+ * Measured pre-generation cycles for one company count: one simulator, warmed up once, then per
+ * PREGEN_CONCURRENCY fresh Redis, Azurite and service; `POST /api/admin/pregen`, polled until
+ * every job is done.
  */
 import { randomBytes } from 'node:crypto';
 
 import { postJson, requestJson } from '../support/http';
-import {
-  machineBusySeconds,
-  procCpuSeconds,
-  procStatusBytes,
-  RssSampler,
-} from '../support/proc-stats';
+import { machineBusySeconds, procCpuSeconds, procStatusBytes } from '../support/proc-stats';
 import { isExiting, log, sleep, withStarted, type Child, type Start } from '../support/processes';
 import {
   AUTH,
@@ -20,7 +16,8 @@ import {
   startService,
   type Service,
 } from '../support/servers';
-import { type BenchConfig } from './config';
+import { DAYS, type BenchConfig } from './config';
+import { MemorySampler, type MemorySamples } from './memory';
 import {
   parseCycle,
   parseJobs,
@@ -31,13 +28,13 @@ import {
 } from './parse';
 import { startSim, utcDates, warmSim, type WarmDate } from './sim';
 
-const DAYS = 7;
 export const RSS_SAMPLE_MS = 200;
 const POLL_INTERVAL_MS = 100;
 const POLL_REQUEST_TIMEOUT_MS = 10_000;
 
 export interface RunResult {
   companies: number;
+  concurrency: number;
   ok: boolean;
   problems: string[];
   warm: WarmDate[];
@@ -54,7 +51,7 @@ export interface RunResult {
   /** Simulated latency the sim gave each date's call(s). */
   simDelays: Record<string, number[]>;
   peakRssBytes: number | null;
-  sampledRss: { maxBytes: number; samples: number } | null;
+  sampledRss: MemorySamples | null;
   otherHwm: Record<string, number | null>;
   cpuSeconds: Record<string, number | null>;
   /** Busy CPU of the whole machine during the cycle minus the processes above (this one too). */
@@ -117,10 +114,10 @@ async function cpuOf(pids: Record<string, number>): Promise<Record<string, numbe
   return Object.fromEntries(entries);
 }
 
-/** One cycle with processes of its own; whatever goes wrong ends up in `problems`. */
-export async function runOnce(companies: number, config: BenchConfig): Promise<RunResult> {
-  const result: RunResult = {
+function emptyResult(companies: number, concurrency: number): RunResult {
+  return {
     companies,
+    concurrency,
     ok: false,
     problems: [],
     warm: [],
@@ -139,25 +136,54 @@ export async function runOnce(companies: number, config: BenchConfig): Promise<R
     otherCpuSeconds: null,
     serviceLog: [],
   };
-  try {
-    await withStarted((start) => measureCycle(start, config, result));
-    result.ok = result.problems.length === 0;
-  } catch (error) {
-    result.problems.push(error instanceof Error ? error.message : String(error));
-  }
-  return result;
 }
 
-async function measureCycle(start: Start, config: BenchConfig, result: RunResult): Promise<void> {
-  const { companies } = result;
-  log(`${companies} companies: starting Redis, Azurite, upstream-sim`);
+/**
+ * One cycle per PREGEN_CONCURRENCY of `config` for `companies`, sharing one warmed-up simulator
+ * (generating a 5,000-company day takes ~40 s); whatever goes wrong ends up in `problems`.
+ */
+export async function runCompanies(companies: number, config: BenchConfig): Promise<RunResult[]> {
+  const results = config.concurrencies.map((concurrency) => emptyResult(companies, concurrency));
+  try {
+    await withStarted(async (start) => {
+      log(`${companies} companies: starting upstream-sim`);
+      const sim = await start(startSim(companies));
+      const dates = utcDates(DAYS);
+      log(`${companies} companies: warming the sim (${dates[0]} .. ${dates[DAYS - 1]})`);
+      const warm = await warmSim(sim.url, dates, companies);
+      for (const result of results) {
+        if (isExiting()) {
+          break;
+        }
+        result.warm = warm;
+        try {
+          await withStarted((startCycle) => measureCycle(startCycle, config, result, sim, dates));
+        } catch (error) {
+          result.problems.push(error instanceof Error ? error.message : String(error));
+        }
+        result.ok = result.problems.length === 0;
+      }
+    });
+  } catch (error) {
+    for (const result of results.filter((r) => !r.ok && r.problems.length === 0)) {
+      result.problems.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return results;
+}
+
+async function measureCycle(
+  start: Start,
+  config: BenchConfig,
+  result: RunResult,
+  sim: Service,
+  dates: string[],
+): Promise<void> {
+  const { companies, concurrency } = result;
+  const what = `${companies} companies, PREGEN_CONCURRENCY=${concurrency}`;
+  log(`${what}: starting Redis, Azurite`);
   const redis = await start(startRedis());
   const azurite = await start(startAzurite());
-  const sim = await start(startSim(companies));
-
-  const dates = utcDates(DAYS);
-  log(`${companies} companies: warming the sim (${dates[0]} .. ${dates[DAYS - 1]})`);
-  result.warm = await warmSim(sim.url, dates);
   await postJson(`${sim.url}/__sim/reset`, {});
   await postJson(`${sim.url}/__sim/latency`, {
     minMs: config.latency.min,
@@ -168,7 +194,7 @@ async function measureCycle(start: Start, config: BenchConfig, result: RunResult
     throw new Error(`sim counted ${before.total} calls after reset`);
   }
 
-  log(`${companies} companies: starting the service`);
+  log(`${what}: starting the service`);
   const backends = { simUrl: sim.url, redisPort: redis.port, azuritePort: azurite.port };
   const service = await start(
     startService({
@@ -176,6 +202,9 @@ async function measureCycle(start: Start, config: BenchConfig, result: RunResult
       // A retried job is not a measurement: fail at once instead.
       PREGEN_ATTEMPTS: '1',
       LOG_LEVEL: 'warn',
+      // Polls every 100 ms for minutes at 5,000 companies: over the default 600 a minute.
+      RATE_LIMIT_PER_MINUTE: '0',
+      PREGEN_CONCURRENCY: String(concurrency),
       ...config.service,
       ...(config.serviceNodeOptions ? { NODE_OPTIONS: config.serviceNodeOptions } : {}),
     }),
@@ -203,11 +232,13 @@ async function measureJobs(
 ): Promise<void> {
   const cpuBefore = await cpuOf(pids);
   const machineBefore = await machineBusySeconds();
-  const sampler = new RssSampler(service.pid, RSS_SAMPLE_MS);
+  const sampler = new MemorySampler(service.pid, service.url, RSS_SAMPLE_MS);
   let trigger: number;
   let jobs: JobView[];
   try {
-    log(`${result.companies} companies: POST /api/admin/pregen`);
+    log(
+      `${result.companies} companies, PREGEN_CONCURRENCY=${result.concurrency}: POST /api/admin/pregen`,
+    );
     trigger = Date.now();
     // No body: the service picks its default window (today .. today+6).
     const cycle = parseCycle(

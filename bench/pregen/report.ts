@@ -2,42 +2,93 @@
 import * as os from 'node:os';
 
 import { fixed } from '../support/report';
+import { DAYS, DEFAULT_CONCURRENCY, type BenchConfig } from './config';
 import { RSS_SAMPLE_MS, sum, type RunResult } from './cycle';
 
 const MIB = 1024 * 1024;
-const TARGET_S: Readonly<Record<number, number>> = { 100: 10, 1000: 30 };
+/** Cycle overhead beyond the slowest upstream call at PREGEN_CONCURRENCY = PREGEN_DAYS (issue goal 3). */
+const OVERHEAD_GOAL_S: Readonly<Record<number, number>> = { 100: 1, 1000: 5 };
+/** Peak RSS of a 1,000-company cycle at default settings (issue goal 2). */
+const DEFAULT_SETTINGS_RSS_GOAL_MB: Readonly<Record<number, number>> = { 1000: 512 };
+/** The pod's memory limit (deploy/k8s/deployment.yaml): every cycle must fit. */
+export const POD_LIMIT_MB = 1536;
 
 const mib = (bytes: number | null): string => (bytes === null ? 'n/a' : fixed(bytes / MIB, 0));
 
-export function targetMet(run: RunResult): boolean | null {
-  const target = TARGET_S[run.companies];
-  if (target === undefined || run.wallS === null) {
-    return null;
-  }
-  return run.ok && run.wallS < target;
+/** Slowest simulated upstream call of the cycle, in seconds. */
+function slowestUpstreamS(run: RunResult): number | null {
+  const delays = Object.values(run.simDelays).flat();
+  return delays.length === 0 ? null : Math.max(...delays) / 1000;
 }
 
-export function summaryTable(runs: RunResult[]): string {
+/** Cycle wall time minus its slowest upstream call: what the service adds. */
+export function overheadS(run: RunResult): number | null {
+  const slowest = slowestUpstreamS(run);
+  return run.wallS === null || slowest === null ? null : run.wallS - slowest;
+}
+
+interface Goals {
+  overheadS: number | undefined;
+  rssMb: number;
+}
+
+function goalsOf(run: RunResult, config: BenchConfig): Goals {
+  const defaults =
+    run.concurrency === DEFAULT_CONCURRENCY && Object.keys(config.service).length === 0;
+  return {
+    overheadS: run.concurrency === DAYS ? OVERHEAD_GOAL_S[run.companies] : undefined,
+    rssMb: (defaults ? DEFAULT_SETTINGS_RSS_GOAL_MB[run.companies] : undefined) ?? POD_LIMIT_MB,
+  };
+}
+
+/** What the run missed of its goals; empty when it met them all. */
+function missed(run: RunResult, config: BenchConfig): string[] {
+  const goals = goalsOf(run, config);
+  const out: string[] = [];
+  const overhead = overheadS(run);
+  if (goals.overheadS !== undefined && (overhead === null || overhead > goals.overheadS)) {
+    out.push('overhead');
+  }
+  if (run.peakRssBytes === null || run.peakRssBytes / MIB > goals.rssMb) {
+    out.push('RSS');
+  }
+  return out;
+}
+
+export function targetMet(run: RunResult, config: BenchConfig): boolean {
+  return run.ok && missed(run, config).length === 0;
+}
+
+export function summaryTable(runs: RunResult[], config: BenchConfig): string {
   const lines = [
-    '| companies | wall s | docs | docs/s | MB | upstream calls | peak RSS MB | target | met? |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    '| companies | PREGEN_CONCURRENCY | wall s | slowest upstream s | overhead s | goal | peak RSS MB | goal | service CPU s | Azurite CPU s | sim CPU s | rest of machine CPU s | docs | MB | upstream calls | verdict |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const run of runs) {
-    const target = TARGET_S[run.companies];
-    const met = targetMet(run);
-    const rate = run.wallS && run.docs > 0 ? run.docs / run.wallS : null;
+    const goals = goalsOf(run, config);
+    const misses = missed(run, config);
+    const verdict = !run.ok
+      ? 'FAILED'
+      : misses.length === 0
+        ? 'met'
+        : `missed: ${misses.join(', ')}`;
+    const cpu = (name: string) => fixed(run.cpuSeconds[name] ?? null, 1);
     lines.push(
-      `| ${run.companies} | ${fixed(run.wallS, 1)} | ${run.docs} | ${fixed(rate, 0)} | ` +
-        `${fixed(run.bytes / MIB, 1)} | ${run.upstreamCalls ?? 'n/a'} | ${mib(run.peakRssBytes)} | ` +
-        `${target === undefined ? '—' : `< ${target} s`} | ` +
-        `${run.ok ? (met === null ? '—' : met ? 'yes' : 'no') : 'FAILED'} |`,
+      `| ${run.companies} | ${run.concurrency} | ${fixed(run.wallS, 1)} | ${fixed(slowestUpstreamS(run), 1)} | ` +
+        `${fixed(overheadS(run), 1)} | ${goals.overheadS === undefined ? '—' : `≤ ${goals.overheadS}`} | ` +
+        `${mib(run.peakRssBytes)} | ≤ ${goals.rssMb}${goals.rssMb === POD_LIMIT_MB ? ' (pod)' : ''} | ` +
+        `${cpu('service')} | ${cpu('azurite')} | ${cpu('upstream-sim')} | ${fixed(run.otherCpuSeconds, 1)} | ` +
+        `${run.docs} | ${fixed(run.bytes / MIB, 1)} | ${run.upstreamCalls ?? 'n/a'} | ${verdict} |`,
     );
   }
   return lines.join('\n');
 }
 
 export function runDetails(run: RunResult): string {
-  const out: string[] = [`### ${run.companies} companies${run.ok ? '' : ' (FAILED)'}`, ''];
+  const out: string[] = [
+    `### ${run.companies} companies, PREGEN_CONCURRENCY=${run.concurrency}${run.ok ? '' : ' (FAILED)'}`,
+    '',
+  ];
   for (const problem of run.problems) {
     out.push(`- problem: ${problem}`);
   }
@@ -56,9 +107,20 @@ export function runDetails(run: RunResult): string {
   );
   if (run.sampledRss) {
     out.push(
-      `- service RSS: VmHWM ${mib(run.peakRssBytes)} MB; max sampled VmRSS ` +
-        `${mib(run.sampledRss.maxBytes)} MB (${run.sampledRss.samples} samples every ${RSS_SAMPLE_MS} ms)`,
+      `- service RSS (one process: main thread and upstream thread): VmHWM ${mib(run.peakRssBytes)} MB ` +
+        `of the pod's ${POD_LIMIT_MB}; max sampled VmRSS ${mib(run.sampledRss.maxRssBytes)} MB ` +
+        `(${run.sampledRss.samples} samples every ${RSS_SAMPLE_MS} ms)`,
     );
+    const peak = run.sampledRss.atPeak;
+    if (peak) {
+      const rest = peak.rssBytes - peak.mainHeapTotalBytes - peak.mainExternalBytes;
+      out.push(
+        `- at the highest sample with /metrics (VmRSS ${mib(peak.rssBytes)} MB): main thread V8 heap ` +
+          `${mib(peak.mainHeapUsedBytes)} MB used of ${mib(peak.mainHeapTotalBytes)} MB, main thread ` +
+          `buffers (external: the received documents, upload buffers) ${mib(peak.mainExternalBytes)} MB, ` +
+          `rest ${mib(rest)} MB (the upstream thread's heap and buffers, code, native)`,
+      );
+    }
   }
   const hwm = Object.entries(run.otherHwm).map(([name, bytes]) => `${name} ${mib(bytes)} MB`);
   if (hwm.length > 0) {

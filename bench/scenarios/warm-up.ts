@@ -11,6 +11,7 @@ import { type CompanyId, type ScheduleDate } from '../../src/domain/schedule-key
 import { ROUNDS } from '../support/config';
 import { type Context } from '../support/context';
 import { distinctCopy, seedDocument } from '../support/documents';
+import { scrapeMetrics } from '../support/metrics';
 import { log, withStarted } from '../support/processes';
 import { type Row } from '../support/report';
 import { median } from '../support/rows';
@@ -160,9 +161,9 @@ function restart(
     });
     const service = await start(startService(env, 'warm-up'));
     const warmUpState = await readiness(service.url);
-    const before = await scrape(service.url);
+    const before = await scrapeMetrics(service.url);
     const first = await pass(service.url, keys);
-    const after = await scrape(service.url);
+    const after = await scrapeMetrics(service.url);
     const steady = await pass(service.url, keys);
     const blobReads = (after.get(BLOB_READS) ?? 0) - (before.get(BLOB_READS) ?? 0);
     const restart = {
@@ -211,21 +212,6 @@ async function readiness(base: string): Promise<string> {
   const response = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(10_000) });
   const body = (await response.json()) as { details?: { warmUp?: { state?: string } } };
   return body.details?.warmUp?.state ?? 'unknown';
-}
-
-/** The service's /metrics as series → value. */
-async function scrape(base: string): Promise<Map<string, number>> {
-  const text = await (
-    await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(10_000) })
-  ).text();
-  const values = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const at = line.lastIndexOf(' ');
-    if (!line.startsWith('#') && at > 0) {
-      values.set(line.slice(0, at), Number(line.slice(at + 1)));
-    }
-  }
-  return values;
 }
 
 /** A fixed pseudo-random order, the same in every run. */

@@ -74,6 +74,50 @@ describe(BudgetHold.name, () => {
     expect(budget.heldBytes).toBe(0);
   });
 
+  it('should reserve the whole budget for an answer of unknown size before any answer is known', async () => {
+    const budget = new MemoryBudget(100);
+    const first = new BudgetHold(budget);
+    await first.reserve(null);
+    const waiting = [new BudgetHold(budget).reserve(null)];
+
+    expect(budget.heldBytes).toBe(100);
+    expect(await granted(waiting)).toEqual([false]);
+    first.release();
+    expect(await granted(waiting)).toEqual([true]);
+  });
+
+  it('should reserve the largest recent answer for an unknown size and count the answer against it', async () => {
+    const budget = new MemoryBudget(100);
+    for (const bytes of [20, 30, 25]) {
+      const hold = new BudgetHold(budget);
+      await hold.reserve(null);
+      hold.grow(bytes);
+      hold.release();
+    }
+    const holds = Array.from({ length: 4 }, () => new BudgetHold(budget));
+    const reservations = holds.map((hold) => hold.reserve(null));
+
+    expect(await granted(reservations)).toEqual([true, true, true, false]);
+    expect(budget.heldBytes).toBe(90);
+    holds[0].grow(30);
+    expect(budget.heldBytes).toBe(90);
+    holds[0].grow(5);
+    expect(budget.heldBytes).toBe(95);
+  });
+
+  it('should give back what it reserved beyond the first bytes told and expect them next', async () => {
+    const budget = new MemoryBudget(100);
+    const first = new BudgetHold(budget);
+    await first.reserve(null);
+    const waiting = [new BudgetHold(budget).reserve(null), new BudgetHold(budget).reserve(null)];
+    first.grow(30);
+
+    expect(await granted(waiting)).toEqual([true, true]);
+    expect(budget.heldBytes).toBe(90);
+    first.grow(5);
+    expect(budget.heldBytes).toBe(95);
+  });
+
   it('should give back bytes granted after it was released', async () => {
     const budget = new MemoryBudget(100);
     const other = new BudgetHold(budget);

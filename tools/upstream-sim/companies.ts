@@ -10,7 +10,7 @@ import {
 } from './sample-text';
 
 /** Job ids (see jobs.ts) stay within a .NET int up to this many companies. */
-export const MAX_COMPANIES = 1000;
+export const MAX_COMPANIES = 5000;
 /** Every 8th company (index 0, 8, 16, ...) is big, once there are at least this many. */
 const MIN_COMPANIES_FOR_BIG = 4;
 const BIG_EVERY = 8;

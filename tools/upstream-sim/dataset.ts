@@ -43,11 +43,13 @@ export class ScheduleDataset {
     date: string,
     companyId: number | undefined,
     isCancelled: (companyId: number, date: string) => boolean,
+    entriesOf: (company: Company, date: string) => JobEntry[] = (company, day) =>
+      this.companyEntries(company, day),
   ): JobEntry[] {
     return this.companies
       .filter((company) => companyId === undefined || company.id === companyId)
       .filter((company) => !isCancelled(company.id, date))
-      .flatMap((company) => this.companyEntries(company, date))
+      .flatMap((company) => entriesOf(company, date))
       .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
   }
 
@@ -68,9 +70,12 @@ export class ScheduleDataset {
     if (cached) {
       return cached;
     }
-    const body = Buffer.from(
-      scheduleEnvelope(this.jobs(date, undefined, isCancelled).map((job) => job.text)),
+    // Not through the per-company cache: the body is cached, and 5,000 companies' entries of
+    // several dates would outgrow the heap (~1 GB per date).
+    const entries = this.jobs(date, undefined, isCancelled, (company, day) =>
+      this.generateEntries(company, day),
     );
+    const body = Buffer.from(scheduleEnvelope(entries.map((job) => job.text)));
     this.bodies.set(date, body);
     if (this.bodies.size > CACHED_DATES) {
       this.bodies.delete(this.bodies.keys().next().value as string);
@@ -93,12 +98,16 @@ export class ScheduleDataset {
     if (cached) {
       return cached;
     }
-    const entries = companyJobs(this.seed, company, date).map(toEntry);
+    const entries = this.generateEntries(company, date);
     this.cache.set(key, entries);
     if (this.cache.size > CACHED_DATES * this.companies.length) {
       this.cache.delete(this.cache.keys().next().value as string);
     }
     return entries;
+  }
+
+  private generateEntries(company: Company, date: string): JobEntry[] {
+    return companyJobs(this.seed, company, date).map(toEntry);
   }
 }
 

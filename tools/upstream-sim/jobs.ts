@@ -19,10 +19,10 @@ import {
 } from './sample-text';
 
 /**
- * Job ids repeat only after this many days (about 13.7 years), which keeps them within a .NET
- * int: 1,000,000 + (5000 * MAX_COMPANIES) * MAX_JOBS_PER_COMPANY = 2,001,000,000 < 2^31 - 1.
+ * Job ids repeat only after this many days (about 2.7 years), which keeps them within a .NET
+ * int: 1,000,000 + (1000 * MAX_COMPANIES) * MAX_JOBS_PER_COMPANY = 2,001,000,000 < 2^31 - 1.
  */
-export const JOB_ID_DAY_CYCLE = 5000;
+export const JOB_ID_DAY_CYCLE = 1000;
 export const MAX_JOBS_PER_COMPANY = 400;
 const ABSENT_PROBABILITY = 0.2;
 
