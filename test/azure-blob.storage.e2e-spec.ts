@@ -84,6 +84,7 @@ describe.each(ADAPTERS)('$adapter.name', ({ adapter }) => {
     expect(read?.metadata).toEqual({ sha256: 'abc', jobs: '1' });
     expect(read?.etag).toBe(written.etag);
     expect(read?.lastModified).toBeInstanceOf(Date);
+    expect(written.lastModified).toBeInstanceOf(Date);
   });
 
   it('should answer null for a blob that does not exist', async () => {

@@ -11,7 +11,7 @@ export interface BlobWriteRequest {
 
 export type BlobWriteCall = BlobWriteRequest & { readonly id: number };
 
-/** A write's result as it crosses threads: a Date does not survive structured cloning as one. */
+/** A write's result across threads: a cloned Date fails `instanceof Date` in another realm (Jest's). */
 export interface ThreadWriteResult {
   readonly etag: string;
   readonly lastModified: number;
