@@ -9,7 +9,6 @@ import { ThreadedBlobStorage } from '../src/blob/threaded-blob.storage';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { standaloneConfig } from './support/standalone-config';
 import { backgroundThreadCount } from './support/thread-priorities';
-import { waitFor } from './support/wait';
 import { uniqueContainer } from './support/test-app';
 
 const AZURITE = process.env.TEST_AZURE_STORAGE_CONNECTION_STRING ?? '';
@@ -196,17 +195,6 @@ describe(ThreadedBlobStorage.name, () => {
     await storage.write('1/a', { body: Buffer.from('x'), contentType: 'text/plain' });
 
     expect(backgroundThreadCount()).toBe(before + 1);
-  });
-
-  it('should start its thread when the application starts, before the first write', async () => {
-    const storage = storageIn(uniqueContainer(), AZURITE, ThreadedBlobStorage);
-    const before = backgroundThreadCount();
-
-    (storage as ThreadedBlobStorage).onApplicationBootstrap();
-
-    await expect(
-      waitFor('the blob thread', () => backgroundThreadCount() === before + 1),
-    ).resolves.toBe(true);
   });
 
   it('should fail a write with the storage error message', async () => {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { extname, join } from 'node:path';
 import { ThreadChannel } from '../common/thread-channel';
 import { AppConfig } from '../config/app-config';
@@ -15,10 +15,7 @@ const ENTRY = join(__dirname, `blob.worker${extname(__filename)}`);
  * company while hits wait (docs/decisions/blob-writes-thread.md). Everything else stays here.
  */
 @Injectable()
-export class ThreadedBlobStorage
-  extends BlobStorage
-  implements OnApplicationBootstrap, OnApplicationShutdown
-{
+export class ThreadedBlobStorage extends BlobStorage implements OnApplicationShutdown {
   private readonly thread: ThreadChannel;
   private readonly local: AzureBlobStorage;
 
@@ -68,11 +65,6 @@ export class ThreadedBlobStorage
 
   listPages(prefix: string, pageSize: number): AsyncIterable<string[]> {
     return this.local.listPages(prefix, pageSize);
-  }
-
-  /** Loading the SDK on a new thread takes a while: the first refresh must not wait for it. */
-  onApplicationBootstrap(): void {
-    this.thread.warm();
   }
 
   /** Lets writes under way finish, then stops the thread. */

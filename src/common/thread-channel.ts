@@ -38,11 +38,6 @@ export class ThreadChannel {
 
   constructor(private readonly options: ThreadChannelOptions) {}
 
-  /** Starts the thread ahead of the first call, which would otherwise wait for it to load. */
-  warm(): void {
-    this.thread ??= this.start();
-  }
-
   /** Sends `request`; `transfer` moves those buffers instead of copying them. */
   call(request: object, transfer: readonly Transferable[] = []): Promise<unknown> {
     return this.send(request, transfer).answer;
