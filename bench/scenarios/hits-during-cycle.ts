@@ -3,6 +3,8 @@
  * every document rewritten), against the same hits with nothing else running: paced for p99,
  * then unpaced for throughput.
  */
+import { BlobNames } from '../../src/blob/blob-names';
+import { type ScheduleDate } from '../../src/domain/schedule-key';
 import { request } from '../../test/support/http';
 import { ROUNDS } from '../support/config';
 import { type Context } from '../support/context';
@@ -51,7 +53,9 @@ export async function hitsDuringCycle(ctx: Context, { service, url }: HotService
     }
     // Without their manifests, the next cycle finds nothing to skip.
     await Promise.all(
-      jobs.map(({ date }) => container.deleteBlob(`manifests/${date}.json`).catch(() => undefined)),
+      jobs.map(({ date }) =>
+        container.deleteBlob(BlobNames.manifest(date as ScheduleDate)).catch(() => undefined),
+      ),
     );
   };
 

@@ -3,6 +3,7 @@
  * documents: the first 1,000 requests over them once it reports ready, against the same
  * requests again when all of them are in memory (the steady state).
  */
+import { BlobNames } from '../../src/blob/blob-names';
 import { createHash } from 'node:crypto';
 
 import { mapLimit } from '../../src/common/map-limit';
@@ -138,9 +139,11 @@ async function seedWindow(ctx: Context): Promise<Key[]> {
       generatedAt: new Date().toISOString(),
       companies,
     });
-    await container.getBlockBlobClient(`manifests/${date}.json`).uploadData(manifest, {
-      blobHTTPHeaders: { blobContentType: 'application/json' },
-    });
+    await container
+      .getBlockBlobClient(BlobNames.manifest(date as ScheduleDate))
+      .uploadData(manifest, {
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+      });
   }
   // Every date, mixed: the order a replica's first callers would ask in.
   return shuffled(keys).slice(0, REQUESTS);

@@ -1,4 +1,6 @@
 /** The documents the scenarios serve: picked from the simulator, or seeded into Azurite. */
+import { BlobNames } from '../../src/blob/blob-names';
+import { type CompanyId, type ScheduleDate } from '../../src/domain/schedule-key';
 import { type ContainerClient } from '@azure/storage-blob';
 import { createHash } from 'node:crypto';
 
@@ -67,15 +69,17 @@ export async function seedDocument(
   container: ContainerClient,
   { companyId, date, body }: SeededDocument,
 ): Promise<void> {
-  await container.getBlockBlobClient(`${companyId}/${date}/schedule.json`).uploadData(body, {
-    blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
-    metadata: {
-      sha256: createHash('sha256').update(body).digest('hex'),
-      bytes: String(body.length),
-      jobs: String(jobCount(body)),
-      generatedat: new Date().toISOString(),
-    },
-  });
+  await container
+    .getBlockBlobClient(BlobNames.schedule(companyId as CompanyId, date as ScheduleDate))
+    .uploadData(body, {
+      blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
+      metadata: {
+        sha256: createHash('sha256').update(body).digest('hex'),
+        bytes: String(body.length),
+        jobs: String(jobCount(body)),
+        generatedat: new Date().toISOString(),
+      },
+    });
 }
 
 function jobCount(body: Buffer): number {

@@ -1,4 +1,6 @@
 /** Two replicas (one Redis prefix, one container) whose document has gone stale: scenarios 6, 7. */
+import { BlobNames } from '../../src/blob/blob-names';
+import { type ScheduleDate } from '../../src/domain/schedule-key';
 import { type Context } from './context';
 import { sleep, withStarted } from './processes';
 import { scheduleUrl } from './schedule-http';
@@ -62,7 +64,7 @@ async function pregenerate(
   if (response.status !== 202) {
     throw new Error(`POST /api/admin/pregen: HTTP ${response.status} ${await response.text()}`);
   }
-  const manifest = ctx.container(group).getBlobClient(`manifests/${date}.json`);
+  const manifest = ctx.container(group).getBlobClient(BlobNames.manifest(date as ScheduleDate));
   const deadline = Date.now() + 60_000;
   while (!(await manifest.exists())) {
     if (Date.now() > deadline) {
