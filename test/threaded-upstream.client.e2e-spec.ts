@@ -67,17 +67,17 @@ describe(ThreadedUpstreamClient.name, () => {
     }
   });
 
-  it("should ask the caller's reservation for the answer's bytes and hash each document there", async () => {
+  it("should ask the caller's reservation for the answer's Content-Length and hash each document there", async () => {
     const asked: (number | null)[] = [];
     const grown: number[] = [];
 
     const documents = await client.fetchSchedule(DATE, {
-      reserve: (bytes) => Promise.resolve(void asked.push(bytes)),
+      reserve: (length) => Promise.resolve((asked.push(length), length ?? 0)),
       grow: (bytes) => void grown.push(bytes),
     });
 
-    expect(asked).toEqual([null]);
-    expect(grown).toEqual([Buffer.byteLength(sim.responseBody(DATE))]);
+    expect(asked).toEqual([Buffer.byteLength(sim.responseBody(DATE))]);
+    expect(grown).toEqual([]);
     for (const { body, sha256 } of documents.values()) {
       expect(sha256).toBe(createHash('sha256').update(body).digest('hex'));
     }

@@ -1,7 +1,7 @@
 import { BudgetHold, MemoryBudget } from './memory-budget';
 
 /** Which of `reservations` have been granted so far. */
-async function granted(reservations: Promise<void>[]): Promise<boolean[]> {
+async function granted(reservations: Promise<unknown>[]): Promise<boolean[]> {
   const done = reservations.map(() => false);
   reservations.forEach((reservation, i) => void reservation.then(() => (done[i] = true)));
   await new Promise((resolve) => setImmediate(resolve));
@@ -86,36 +86,32 @@ describe(BudgetHold.name, () => {
     expect(await granted(waiting)).toEqual([true]);
   });
 
-  it('should reserve the largest recent answer for an unknown size and count the answer against it', async () => {
+  it('should expect the largest recent Content-Length for an answer of untold size', async () => {
     const budget = new MemoryBudget(100);
-    for (const bytes of [20, 30, 25]) {
+    for (const length of [20, 30, 25]) {
       const hold = new BudgetHold(budget);
-      await hold.reserve(null);
-      hold.grow(bytes);
+      expect(await hold.reserve(length)).toBe(length);
       hold.release();
     }
     const holds = Array.from({ length: 4 }, () => new BudgetHold(budget));
     const reservations = holds.map((hold) => hold.reserve(null));
 
     expect(await granted(reservations)).toEqual([true, true, true, false]);
+    expect(await reservations[0]).toBe(30);
     expect(budget.heldBytes).toBe(90);
-    holds[0].grow(30);
-    expect(budget.heldBytes).toBe(90);
-    holds[0].grow(5);
-    expect(budget.heldBytes).toBe(95);
   });
 
-  it('should give back what it reserved beyond the first bytes told and expect them next', async () => {
+  it('should count bytes beyond its reservation without waiting, delaying the next instead', async () => {
     const budget = new MemoryBudget(100);
     const first = new BudgetHold(budget);
-    await first.reserve(null);
-    const waiting = [new BudgetHold(budget).reserve(null), new BudgetHold(budget).reserve(null)];
+    await first.reserve(60);
     first.grow(30);
+    const waiting = [new BudgetHold(budget).reserve(20)];
 
-    expect(await granted(waiting)).toEqual([true, true]);
     expect(budget.heldBytes).toBe(90);
-    first.grow(5);
-    expect(budget.heldBytes).toBe(95);
+    expect(await granted(waiting)).toEqual([false]);
+    first.release();
+    expect(await granted(waiting)).toEqual([true]);
   });
 
   it('should give back bytes granted after it was released', async () => {

@@ -80,77 +80,48 @@ export class MemoryBudget {
 }
 
 /**
- * What one holder has of a budget: its reservations and growth, all released at once. Bytes
+ * What one holder has of a budget: its reservation and growth, all released at once. Bytes
  * granted after the release (a reservation still waiting then) are given back at once.
  *
- * A reservation of unknown size (null: before the request) reserves the answer expected, or the
- * whole budget before any answer is known, since requests sent together answer together; the
- * answer's bytes, as they are told, use that reservation up before growing the hold. Without a
- * Content-Length the first bytes told are a first chunk: the reservation shrinks to it, and the
- * answer then grows the hold without waiting, bounded by PREGEN_CONCURRENCY alone.
+ * An answer's reservation is made once its headers are in: its Content-Length, which the next
+ * reservations of an untold size then expect, or, untold, the answer expected (the largest
+ * recent one, or the whole budget before any is known, so that it goes alone). Bytes beyond the
+ * reservation grow the hold without waiting: the budget is exceeded by one misestimate at most.
  */
 export class BudgetHold {
   private held = 0;
-  private ahead = 0;
-  private answerBytes = 0;
-  private toldFirst = 0;
   private released = false;
 
   constructor(private readonly budget: MemoryBudget) {}
 
-  async reserve(bytes: number | null): Promise<void> {
-    let wanted: number;
-    if (bytes === null) {
-      wanted = await this.budget.reserveExpected();
+  /** Resolves with the bytes held once `length` (null: untold) fits beside the others'. */
+  async reserve(length: number | null): Promise<number> {
+    let granted: number;
+    if (length === null) {
+      granted = await this.budget.reserveExpected();
     } else {
-      await this.budget.reserve(bytes);
-      wanted = bytes;
+      this.budget.rememberAnswer(length);
+      await this.budget.reserve(length);
+      granted = length;
     }
     if (this.released) {
-      this.budget.release(wanted);
+      this.budget.release(granted);
     } else {
-      this.held += wanted;
-      this.ahead += bytes === null ? wanted : 0;
+      this.held += granted;
     }
+    return granted;
   }
 
   grow(bytes: number): void {
-    if (this.released) {
-      return;
-    }
-    if (this.answerBytes === 0) {
-      this.firstTold(bytes);
-    }
-    this.answerBytes += bytes;
-    const covered = Math.min(bytes, this.ahead);
-    this.ahead -= covered;
-    if (bytes > covered) {
-      this.budget.grow(bytes - covered);
-      this.held += bytes - covered;
+    if (!this.released) {
+      this.budget.grow(bytes);
+      this.held += bytes;
     }
   }
 
   release(): void {
-    if (!this.released && this.answerBytes > this.toldFirst) {
-      this.budget.rememberAnswer(this.answerBytes);
-    }
     this.released = true;
     this.budget.release(this.held);
     this.held = 0;
-  }
-
-  /**
-   * The first bytes told are the answer's Content-Length when it has one: what was reserved
-   * beyond them goes back at once, and they are what the next requests expect.
-   */
-  private firstTold(bytes: number): void {
-    this.toldFirst = bytes;
-    this.budget.rememberAnswer(bytes);
-    if (this.ahead > bytes) {
-      const excess = this.ahead - bytes;
-      this.ahead = bytes;
-      this.held -= excess;
-      this.budget.release(excess);
-    }
   }
 }

@@ -62,7 +62,7 @@ describe(BoundedUpstreamClient.name, () => {
       Promise.resolve(new Map<CompanyId, ScheduleDocument>()),
     );
     const client = new BoundedUpstreamClient(upstream, new FakeSlots(1), new MetricsService(), 750);
-    const reservation: AnswerReservation = { reserve: () => Promise.resolve(), grow: () => {} };
+    const reservation: AnswerReservation = { reserve: () => Promise.resolve(0), grow: () => {} };
 
     await client.fetchSchedule(DATE, reservation);
 

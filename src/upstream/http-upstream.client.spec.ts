@@ -8,6 +8,8 @@ import { UpstreamError } from './upstream.errors';
 describe(HttpUpstreamClient.name, () => {
   const ENVELOPE = '{"Result":[{"ServiceCompanyId":59}],"Message":"","IsSuccess":true}';
   let body: string;
+  let chunked: boolean;
+  let answered: Promise<void>;
   let server: Server;
   let connections: number;
   let connectionHeaders: (string | undefined)[];
@@ -17,10 +19,17 @@ describe(HttpUpstreamClient.name, () => {
     connections = 0;
     connectionHeaders = [];
     body = ENVELOPE;
+    chunked = false;
+    let answer!: () => void;
+    answered = new Promise((resolve) => (answer = resolve));
     server = createServer((request, response) => {
       connectionHeaders.push(request.headers.connection);
       response.setHeader('content-type', 'application/json');
-      response.end(request.method === 'HEAD' ? undefined : body);
+      response.on('finish', answer);
+      if (chunked) {
+        response.write(body);
+      }
+      response.end(request.method === 'HEAD' || chunked ? undefined : body);
     });
     server.on('connection', () => (connections += 1));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -42,6 +51,43 @@ describe(HttpUpstreamClient.name, () => {
 
     expect(connections).toBe(3);
     expect(connectionHeaders).toEqual(['close', 'close', 'close']);
+  });
+
+  describe('memory reservation', () => {
+    const DATE = '2026-06-01' as ScheduleDate;
+
+    it('should read no body until its Content-Length is reserved, even once the upstream has sent it all', async () => {
+      let asked!: (length: number | null) => void;
+      const reserving = new Promise<number | null>((resolve) => (asked = resolve));
+      let grant!: (bytes: number) => void;
+      let settled = false;
+      const fetching = client.fetchSchedule(DATE, {
+        reserve: (length) => new Promise((resolve) => ((grant = resolve), asked(length))),
+        grow: () => undefined,
+      });
+      void fetching.finally(() => (settled = true));
+      const [length] = await Promise.all([reserving, answered]);
+      await new Promise((resolve) => setImmediate(resolve));
+
+      expect(length).toBe(Buffer.byteLength(ENVELOPE));
+      expect(settled).toBe(false);
+      grant(Buffer.byteLength(ENVELOPE));
+      expect([...(await fetching).keys()]).toEqual([59]);
+    });
+
+    it('should reserve the size expected for an answer without Content-Length and count the bytes beyond it', async () => {
+      chunked = true;
+      const asked: (number | null)[] = [];
+      const grown: number[] = [];
+
+      await client.fetchSchedule(DATE, {
+        reserve: (length) => Promise.resolve((asked.push(length), 10)),
+        grow: (bytes) => void grown.push(bytes),
+      });
+
+      expect(asked).toEqual([null]);
+      expect(grown).toEqual([1024 * 1024]);
+    });
   });
 
   it.each([

@@ -1,3 +1,5 @@
+import { IncomingMessage, OutgoingHttpHeaders, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AppConfig } from '../config/app-config';
 import type { MetricsService } from '../metrics/metrics.service';
 import { ScheduleDocument } from '../domain/schedule-document';
@@ -51,12 +53,10 @@ export class HttpUpstreamClient extends UpstreamClient {
   }
 
   async ping(timeoutMs: number): Promise<void> {
-    const response = await fetch(`${this.config.baseUrl}/`, {
-      method: 'HEAD',
-      headers: CONNECTION,
+    const response = await send('HEAD', `${this.config.baseUrl}/`, CONNECTION, {
       signal: AbortSignal.timeout(timeoutMs),
     });
-    await response.body?.cancel();
+    response.destroy();
   }
 
   private async measured<T>(call: () => Promise<T>): Promise<T> {
@@ -85,22 +85,17 @@ export class HttpUpstreamClient extends UpstreamClient {
     const deadline = new PausableTimeout(timeoutMs);
     const { signal } = deadline;
     try {
-      // Before the request, not between headers and body: a body left unread while the caller
-      // waits trips Node's HTTP client (undici `assert(!this.paused)`, the thread dies).
-      await deadline.pausedDuring(() => reservation?.reserve(null) ?? Promise.resolve());
-      const response = await fetch(`${baseUrl}${path}`, {
-        headers: {
-          ...CONNECTION,
-          accept: 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        signal,
-      });
-      if (response.status !== 200) {
-        await response.body?.cancel();
-        throw new UpstreamError('http-status', `Upstream answered HTTP ${response.status}`);
+      const headers = {
+        ...CONNECTION,
+        accept: 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      };
+      const response = await send('GET', `${baseUrl}${path}`, headers, { signal });
+      if (response.statusCode !== 200) {
+        response.destroy();
+        throw new UpstreamError('http-status', `Upstream answered HTTP ${response.statusCode}`);
       }
-      await readBody(response, maxBodyBytes, read, reservation);
+      await readBody(response, maxBodyBytes, read, deadline, reservation);
     } catch (error) {
       if (error instanceof UpstreamError || error instanceof ScheduleSplitError) {
         throw error;
@@ -113,6 +108,29 @@ export class HttpUpstreamClient extends UpstreamClient {
       deadline.clear();
     }
   }
+}
+
+/**
+ * One request, resolved with the response once its headers are in. node:http rather than fetch:
+ * a body left unread while the budget waits must stay in the socket, and fetch's client (undici)
+ * dies on the server's FIN while its parser is paused (`assert(!this.paused)`).
+ */
+function send(
+  method: 'GET' | 'HEAD',
+  url: string,
+  headers: OutgoingHttpHeaders,
+  { signal }: { signal: AbortSignal },
+): Promise<IncomingMessage> {
+  const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    request(url, { method, headers, signal }, (response) => {
+      // Until the body is read: a reset meanwhile is raised by reading it, not as uncaught.
+      response.on('error', () => undefined);
+      resolve(response);
+    })
+      .on('error', reject)
+      .end();
+  });
 }
 
 /** An abort after `ms`, which can be paused. */
@@ -152,31 +170,31 @@ class PausableTimeout {
   }
 }
 
-// Bytes counted at a time beyond the reservation when the upstream sent no Content-Length.
+// Bytes counted at a time beyond the reservation, for an answer longer than reserved.
 const GROW_STEP_BYTES = 1024 * 1024;
 
+/**
+ * Reads the body once the reservation has room for it: its Content-Length, or the size expected
+ * when the upstream tells none. Meanwhile the body waits in the socket, and the upstream with it.
+ */
 async function readBody(
-  response: Response,
+  response: IncomingMessage,
   maxBytes: number,
   read: (chunk: Uint8Array) => void,
+  deadline: PausableTimeout,
   reservation?: AnswerReservation,
 ): Promise<void> {
   const tooLarge = () => new UpstreamError('too-large', `Upstream body exceeds ${maxBytes} bytes`);
-  const header = response.headers.get('content-length');
-  const length = header === null ? null : Number(header);
-  if ((length ?? 0) > maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  let size = 0;
-  let reserved = length ?? 0;
-  if (reservation && reserved > 0) {
-    reservation.grow(reserved);
-  }
-  const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
+  const header = response.headers['content-length'];
+  const length = header === undefined ? null : Number(header);
   try {
-    for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
-      size += next.value.byteLength;
+    if ((length ?? 0) > maxBytes) {
+      throw tooLarge();
+    }
+    let reserved = reservation ? await deadline.pausedDuring(() => reservation.reserve(length)) : 0;
+    let size = 0;
+    for await (const chunk of response as AsyncIterable<Buffer>) {
+      size += chunk.byteLength;
       if (size > maxBytes) {
         throw tooLarge();
       }
@@ -185,11 +203,10 @@ async function readBody(
         reservation.grow(more);
         reserved += more;
       }
-      read(next.value);
+      read(chunk);
     }
-  } catch (error) {
-    await reader?.cancel().catch(() => undefined);
-    throw error;
+  } finally {
+    response.destroy();
   }
 }
 

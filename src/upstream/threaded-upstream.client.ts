@@ -95,8 +95,11 @@ export class ThreadedUpstreamClient extends UpstreamClient implements OnApplicat
       return;
     }
     const { reserve: id, bytes } = message;
-    const reserved = this.reservations.get(id)?.reserve(bytes) ?? Promise.resolve();
-    const grant = () => thread.postMessage({ reserved: id } satisfies ReservationGranted);
-    void reserved.then(grant, grant);
+    const reservation = this.reservations.get(id);
+    // A call that ended meanwhile reads no body: any answer lets its thread go on.
+    const reserved = reservation ? reservation.reserve(bytes) : Promise.resolve(0);
+    const grant = (granted: number) =>
+      thread.postMessage({ reserved: id, bytes: granted } satisfies ReservationGranted);
+    void reserved.then(grant, () => grant(0));
   }
 }

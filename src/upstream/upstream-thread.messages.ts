@@ -30,9 +30,10 @@ export type ReservationAsked =
   | { readonly reserve: number; readonly bytes: number | null }
   | { readonly grow: number; readonly bytes: number };
 
-/** The main thread's answer to `reserve`: the bytes are held, the body may be read. */
+/** The main thread's answer to `reserve`: `bytes` are held, the body may be read. */
 export interface ReservationGranted {
   readonly reserved: number;
+  readonly bytes: number;
 }
 
 /**

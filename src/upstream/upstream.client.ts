@@ -3,9 +3,12 @@ import { ScheduleDocument } from '../domain/schedule-document';
 
 /** How a caller bounds the memory of the answers it holds (see MemoryBudget). */
 export interface AnswerReservation {
-  /** Awaited before the request is sent (with null): resolves while the budget has room. */
-  reserve(bytes: number | null): Promise<void>;
-  /** Told of the answer's bytes without waiting: its Content-Length, then any bytes beyond it. */
+  /**
+   * Awaited once the answer's headers are in, before its body is read: resolves with the bytes
+   * held for it once its Content-Length (null when untold: the size expected) fits.
+   */
+  reserve(length: number | null): Promise<number>;
+  /** Counts bytes beyond those held, without waiting: an answer longer than its reservation. */
   grow(bytes: number): void;
 }
 

@@ -23,11 +23,11 @@ const client = new HttpUpstreamClient(workerData as UpstreamConfig, {
     port.postMessage({ metric: { outcome, seconds } } satisfies UpstreamMetric),
 });
 
-const granted = new Map<number, () => void>();
+const granted = new Map<number, (bytes: number) => void>();
 
 port.on('message', (message: UpstreamCall | ReservationGranted) => {
   if ('reserved' in message) {
-    granted.get(message.reserved)?.();
+    granted.get(message.reserved)?.(message.bytes);
     granted.delete(message.reserved);
     return;
   }
@@ -62,7 +62,7 @@ function reservationOf(id: number): AnswerReservation {
   const ask = (message: ReservationAsked) => port?.postMessage(message);
   return {
     reserve: (bytes) =>
-      new Promise<void>((resolve) => {
+      new Promise<number>((resolve) => {
         granted.set(id, resolve);
         ask({ reserve: id, bytes });
       }),
