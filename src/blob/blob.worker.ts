@@ -11,8 +11,10 @@ const port = parentPort;
 if (!port) {
   throw new Error('blob.worker runs only as a worker thread (see ThreadedBlobStorage)');
 }
+/** Measurements since the last reply, sent with the next one. */
+const metrics: BlobMetric[] = [];
 const storage = new AzureBlobStorage(workerData as BlobConfig, {
-  recordBlob: (op, seconds) => port.postMessage({ metric: { op, seconds } } satisfies BlobMetric),
+  recordBlob: (op, seconds) => void metrics.push({ metric: { op, seconds } }),
 });
 
 port.on('message', ({ id, name, body, contentType, metadata }: BlobWriteCall) => {
@@ -20,8 +22,13 @@ port.on('message', ({ id, name, body, contentType, metadata }: BlobWriteCall) =>
   storage.write(name, { body: bytes, contentType, metadata }).then(
     ({ etag, lastModified }) => {
       const value: ThreadWriteResult = { etag, lastModified: lastModified.getTime() };
-      port.postMessage({ id, value } satisfies ThreadReply);
+      port.postMessage({ id, value, notices: metrics.splice(0) } satisfies ThreadReply);
     },
-    (error: unknown) => port.postMessage({ id, error: errorMessage(error) } satisfies ThreadReply),
+    (error: unknown) =>
+      port.postMessage({
+        id,
+        error: errorMessage(error),
+        notices: metrics.splice(0),
+      } satisfies ThreadReply),
   );
 });

@@ -3,10 +3,14 @@ import { Transferable, Worker } from 'node:worker_threads';
 import { errorMessage } from './error-message';
 import { newThread } from './new-thread';
 
-/** A thread's answer to the call with the same id: a value, or an error to raise. */
-export type ThreadReply =
+/**
+ * A thread's answer to the call with the same id: a value, or an error to raise. `notices` ride
+ * along, handled first, so a thread answering many calls wakes the caller once per call.
+ */
+export type ThreadReply = (
   | { readonly id: number; readonly value: unknown }
-  | { readonly id: number; readonly error: unknown };
+  | { readonly id: number; readonly error: unknown }
+) & { readonly notices?: readonly unknown[] };
 
 export interface ThreadChannelOptions {
   /** For logs: "the upstream thread". */
@@ -73,6 +77,9 @@ export class ThreadChannel {
       if (!isReply(message)) {
         onNotice(message, thread);
         return;
+      }
+      for (const notice of message.notices ?? []) {
+        onNotice(notice, thread);
       }
       const call = this.pending.get(message.id);
       this.pending.delete(message.id);
