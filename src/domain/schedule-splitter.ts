@@ -65,6 +65,9 @@ const LITERALS = [TRUE, Buffer.from('false'), Buffer.from('null')];
 const ESCAPES = new Set([...'"\\/bfnrtu'].map((c) => c.charCodeAt(0)));
 const SLAB_BYTES = 4 * 1024 * 1024;
 const PREFIX = Buffer.from('{"Result":[');
+const RESULT_KEY = Buffer.from('Result');
+const IS_SUCCESS_KEY = Buffer.from('IsSuccess');
+const COMPANY_KEY = Buffer.from('ServiceCompanyId');
 
 interface CompanyJobs {
   /** [slab, start, end] per job, in upstream order. */
@@ -384,14 +387,33 @@ export class ScheduleSplitter {
     if (this.keyLength < 0) {
       return;
     }
-    const raw = this.keyBytes.toString('utf8', 0, this.keyLength);
-    const name = this.keyEscaped ? (JSON.parse(`"${raw}"`) as string) : raw;
     if (this.stack.length === 1) {
-      this.member = name === 'Result' ? RESULT : name === 'IsSuccess' ? IS_SUCCESS : OTHER;
+      this.member = this.keyIs(RESULT_KEY)
+        ? RESULT
+        : this.keyIs(IS_SUCCESS_KEY)
+          ? IS_SUCCESS
+          : OTHER;
     } else {
-      this.member = name === 'ServiceCompanyId' ? COMPANY : OTHER;
+      this.member = this.keyIs(COMPANY_KEY) ? COMPANY : OTHER;
     }
     this.keyLength = -1;
+  }
+
+  /** Whether the member name read is `name`: compared as bytes, decoded only if escaped. */
+  private keyIs(name: Buffer): boolean {
+    if (this.keyEscaped) {
+      const raw = this.keyBytes.toString('utf8', 0, this.keyLength);
+      return (JSON.parse(`"${raw}"`) as string) === name.toString('latin1');
+    }
+    if (this.keyLength !== name.length) {
+      return false;
+    }
+    for (let i = 0; i < name.length; i++) {
+      if (this.keyBytes[i] !== name[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A `Result` member: the last one counts, as with `JSON.parse`. */
