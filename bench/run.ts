@@ -79,7 +79,7 @@ async function main(): Promise<number> {
   setBudget(900 + 30 * (config.durationS + config.warmupS));
   const machine = machineLines();
   const report = new Report();
-  const stack = await startStack();
+  const stack = await startStack(config.backendNice);
   const ctx = new Context(config, stack, report, simDocument(stack.sim), hotDocument(stack.sim));
   const { companyId, date, simBytes } = ctx.simDoc;
   log(`sim document: company ${companyId}, ${date}, ~${simBytes} bytes`);

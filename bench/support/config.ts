@@ -31,6 +31,8 @@ export interface Config {
   logLevel: string;
   /** The services' RATE_LIMIT_PER_MINUTE (0 = off). */
   rateLimitPerMinute: number;
+  /** Nice value Redis and Azurite get above the benchmark's (0: the same priority). */
+  backendNice: number;
   requireGoals: boolean;
   /** Where to write the report; null: only print it. */
   output: string | null;
@@ -151,6 +153,7 @@ export function readConfig(
       : null,
     logLevel: env.BENCH_LOG_LEVEL?.trim() || 'warn',
     rateLimitPerMinute: Math.round(num('BENCH_RATE_LIMIT_PER_MINUTE', 0, 0)),
+    backendNice: Math.min(19, Math.round(num('BENCH_BACKEND_NICE', 0, 0))),
     requireGoals: env.BENCH_REQUIRE_GOALS === '1',
     // npm runs scripts in the package root; INIT_CWD is where `npm run` was typed.
     output: args.write

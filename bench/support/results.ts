@@ -21,7 +21,10 @@ export function reportText(config: Config, report: Report, machine: string[]): s
       `RATE_LIMIT_PER_MINUTE=${config.rateLimitPerMinute}` +
       (config.rateLimitPerMinute === 0 ? ' (rate limiting off)' : ''),
     '- Redis, Azurite (in memory), the services and the bare baselines run as their own ' +
-      'processes; the simulated legacy API runs inside the benchmark process',
+      'processes; the simulated legacy API runs inside the benchmark process' +
+      (config.backendNice > 0
+        ? `; Redis and Azurite at nice +${config.backendNice} above the rest (BENCH_BACKEND_NICE)`
+        : ''),
     ...(config.fullRun ? [] : [`- scenarios: only ${[...config.only].join(', ')}`]),
     '',
     summaryTable(report.rows),
