@@ -33,27 +33,24 @@ port.on('message', (message: UpstreamCall | ReservationGranted) => {
   }
   const call = message;
   answer(call).then(
-    ({ reply, transfer }) => port.postMessage(reply, transfer),
+    (reply) => port.postMessage(reply),
     (error: unknown) =>
       port.postMessage({ id: call.id, error: errorToThread(error) } satisfies ThreadReply),
   );
 });
 
-async function answer(
-  call: UpstreamCall,
-): Promise<{ reply: ThreadReply; transfer?: ArrayBuffer[] }> {
+async function answer(call: UpstreamCall): Promise<ThreadReply> {
   switch (call.method) {
     case 'fetchSchedule': {
       const reservation = call.reserves ? reservationOf(call.id) : undefined;
       const split = await client.fetchSchedule(call.date, reservation);
-      const { documents, transfer } = documentsToThread(split);
-      return { reply: { id: call.id, value: documents }, transfer };
+      return { id: call.id, value: documentsToThread(split) };
     }
     case 'fetchUsers':
-      return { reply: { id: call.id, value: await client.fetchUsers() } };
+      return { id: call.id, value: await client.fetchUsers() };
     case 'ping':
       await client.ping(call.timeoutMs);
-      return { reply: { id: call.id, value: null } };
+      return { id: call.id, value: null };
   }
 }
 
