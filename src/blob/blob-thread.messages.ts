@@ -1,7 +1,7 @@
 import { BlobOperation } from '../metrics/metric-names';
 import { BlobMetadata } from './blob.storage';
 
-/** A write for the blob thread (ThreadedBlobStorage); its body crosses in shared memory. */
+/** A write for the blob thread (ThreadedBlobStorage); its body crosses as transferred bytes. */
 export interface BlobWriteRequest {
   readonly name: string;
   readonly body: Uint8Array;

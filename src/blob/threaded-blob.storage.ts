@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { extname, join } from 'node:path';
-import { sharedMemory } from '../common/own-memory';
 import { ThreadChannel } from '../common/thread-channel';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -45,9 +44,10 @@ export class ThreadedBlobStorage extends BlobStorage implements OnApplicationShu
   }
 
   async write(name: string, blob: BlobWrite): Promise<BlobWriteResult> {
-    // A document from the upstream thread is already shared: only other bodies are copied.
-    const request: BlobWriteRequest = { name, ...blob, body: sharedMemory(blob.body) };
-    const written = (await this.thread.call(request)) as ThreadWriteResult;
+    // A copy of the body's bytes alone: the caller keeps its own (a miss answers from it).
+    const body = new Uint8Array(blob.body);
+    const request: BlobWriteRequest = { name, ...blob, body };
+    const written = (await this.thread.call(request, [body.buffer])) as ThreadWriteResult;
     return { etag: written.etag, lastModified: new Date(written.lastModified) };
   }
 

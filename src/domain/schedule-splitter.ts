@@ -285,7 +285,8 @@ export class ScheduleSplitter {
       `],"Message":"Successfully retrieved ${count} jobs","IsSuccess":true}`,
       'latin1',
     );
-    const body = sharedBuffer(PREFIX.length + bytes + count - 1 + suffix.length);
+    // Memory of its own per document, so it can be transferred between threads alone.
+    const body = Buffer.allocUnsafeSlow(PREFIX.length + bytes + count - 1 + suffix.length);
     let at = PREFIX.copy(body, 0);
     for (let r = 0; r < ranges.length; r += 3) {
       if (r > 0) {
@@ -295,7 +296,7 @@ export class ScheduleSplitter {
     }
     suffix.copy(body, at);
     // Invalid UTF-8 inside strings reads as U+FFFD, as decoding the whole answer as text would.
-    const utf8 = isUtf8(body) ? body : reencoded(body);
+    const utf8 = isUtf8(body) ? body : Buffer.from(body.toString('utf8'), 'utf8');
     return { body: utf8, jobs: count, sha256: createHash('sha256').update(utf8).digest('hex') };
   }
 
@@ -506,21 +507,6 @@ export class ScheduleSplitter {
     this.mode = -1;
     throw new ScheduleSplitError('invalid-json');
   }
-}
-
-/**
- * Shared memory of its own per document: a SharedArrayBuffer is shared, not copied, when posted,
- * so a document crosses from the upstream thread to the blob thread without a copy in between.
- */
-function sharedBuffer(size: number): Buffer {
-  return Buffer.from(new SharedArrayBuffer(size));
-}
-
-function reencoded(body: Buffer): Buffer {
-  const text = Buffer.from(body.toString('utf8'), 'utf8');
-  const shared = sharedBuffer(text.length);
-  text.copy(shared);
-  return shared;
 }
 
 function isHex(c: number): boolean {

@@ -120,16 +120,6 @@ describe(DocumentCache.name, () => {
 });
 
 describe(CachedDocument.name, () => {
-  it('should hold a document from shared memory in ordinary memory, which Fastify sends as bytes', () => {
-    const shared = Buffer.from(new SharedArrayBuffer(3));
-    shared.write('{a}');
-
-    const { body } = new CachedDocument(shared, source);
-
-    expect(body.buffer).toBeInstanceOf(ArrayBuffer);
-    expect(body.toString()).toBe('{a}');
-  });
-
   const body = Buffer.from(JSON.stringify({ Result: [{ Text: 'é'.repeat(2_000) }] }));
 
   it('should compress each coding once and round-trip to the same bytes', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
-import { ordinaryMemory, ownMemory } from '../common/own-memory';
+import { ownMemory } from '../common/own-memory';
 
 export type Encoding = 'br' | 'gzip';
 
@@ -38,16 +38,13 @@ export class CachedDocument {
   checkedAt = Date.now();
   /** When these bytes were last confirmed by the upstream: a refresh that found them unchanged. */
   freshAt: number;
-  readonly body: Buffer;
 
   constructor(
-    body: Buffer,
+    readonly body: Buffer,
     readonly source: DocumentSource,
     sha256?: string,
     private readonly onGrow: (bytes: number) => void = () => undefined,
   ) {
-    // A refreshed document is in shared memory, which Fastify would send as JSON, not as bytes.
-    this.body = ordinaryMemory(body);
     const digest = sha256 ?? createHash('sha256').update(body).digest('hex');
     const tag = digest.slice(0, 32);
     this.etag = `"${tag}"`;

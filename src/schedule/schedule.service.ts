@@ -236,9 +236,9 @@ export class ScheduleService {
       }
       documents = await this.refresher.start(key.date).documents;
     }
-    const { body, sha256 } = documents?.get(key.companyId) ?? EMPTY_SCHEDULE;
+    const body = (documents?.get(key.companyId) ?? EMPTY_SCHEDULE).body;
     return {
-      document: new CachedDocument(body, { blobEtag: null, generatedAt: Date.now() }, sha256),
+      document: new CachedDocument(body, { blobEtag: null, generatedAt: Date.now() }),
       state: 'MISS',
     };
   }

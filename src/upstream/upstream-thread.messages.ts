@@ -1,5 +1,5 @@
 import { errorMessage } from '../common/error-message';
-import { sharedMemory } from '../common/own-memory';
+import { ownMemory } from '../common/own-memory';
 import { ScheduleDocument } from '../domain/schedule-document';
 import { CompanyId, ScheduleDate } from '../domain/schedule-key';
 import { UpstreamError, UpstreamFailure } from './upstream.errors';
@@ -36,13 +36,21 @@ export interface ReservationGranted {
   readonly bytes: number;
 }
 
-/** Each body in shared memory of its own (sharedMemory): it crosses without a copy. */
-export function documentsToThread(
-  documents: ReadonlyMap<CompanyId, ScheduleDocument>,
-): ThreadDocument[] {
-  return [...documents].map(([companyId, { jobs, body, sha256 }]): ThreadDocument => {
-    return [companyId, jobs, sharedMemory(body), sha256];
+/**
+ * Each body in memory of its own, so it can be transferred: a pooled Buffer is copied first, as
+ * a body kept by the document cache must not hold other memory alive.
+ */
+export function documentsToThread(documents: ReadonlyMap<CompanyId, ScheduleDocument>): {
+  documents: ThreadDocument[];
+  transfer: ArrayBuffer[];
+} {
+  const transfer: ArrayBuffer[] = [];
+  const entries = [...documents].map(([companyId, { jobs, body, sha256 }]): ThreadDocument => {
+    const own = ownMemory(body);
+    transfer.push(own.buffer as ArrayBuffer);
+    return [companyId, jobs, own, sha256];
   });
+  return { documents: entries, transfer };
 }
 
 export function documentsFromThread(

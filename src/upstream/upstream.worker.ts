@@ -33,24 +33,27 @@ port.on('message', (message: UpstreamCall | ReservationGranted) => {
   }
   const call = message;
   answer(call).then(
-    (reply) => port.postMessage(reply),
+    ({ reply, transfer }) => port.postMessage(reply, transfer),
     (error: unknown) =>
       port.postMessage({ id: call.id, error: errorToThread(error) } satisfies ThreadReply),
   );
 });
 
-async function answer(call: UpstreamCall): Promise<ThreadReply> {
+async function answer(
+  call: UpstreamCall,
+): Promise<{ reply: ThreadReply; transfer?: ArrayBuffer[] }> {
   switch (call.method) {
     case 'fetchSchedule': {
       const reservation = call.reserves ? reservationOf(call.id) : undefined;
       const split = await client.fetchSchedule(call.date, reservation);
-      return { id: call.id, value: documentsToThread(split) };
+      const { documents, transfer } = documentsToThread(split);
+      return { reply: { id: call.id, value: documents }, transfer };
     }
     case 'fetchUsers':
-      return { id: call.id, value: await client.fetchUsers() };
+      return { reply: { id: call.id, value: await client.fetchUsers() } };
     case 'ping':
       await client.ping(call.timeoutMs);
-      return { id: call.id, value: null };
+      return { reply: { id: call.id, value: null } };
   }
 }
 
