@@ -18,6 +18,8 @@ const ENTRY = join(__dirname, `blob.worker${extname(__filename)}`);
 export class ThreadedBlobStorage extends BlobStorage implements OnApplicationShutdown {
   private readonly thread: ThreadChannel;
   private readonly local: AzureBlobStorage;
+  /** The last body copy queued for the thread (copyInTurn). */
+  private copies: Promise<unknown> = Promise.resolve();
 
   constructor(config: AppConfig, metrics: MetricsService) {
     super();
@@ -44,11 +46,26 @@ export class ThreadedBlobStorage extends BlobStorage implements OnApplicationShu
   }
 
   async write(name: string, blob: BlobWrite): Promise<BlobWriteResult> {
-    // A copy of the body's bytes alone: the caller keeps its own (a miss answers from it).
-    const body = new Uint8Array(blob.body);
+    const body = await this.copyInTurn(blob.body);
     const request: BlobWriteRequest = { name, ...blob, body };
     const written = (await this.thread.call(request, [body.buffer])) as ThreadWriteResult;
     return { etag: written.etag, lastModified: new Date(written.lastModified) };
+  }
+
+  /**
+   * A copy of the body's bytes alone, as the caller keeps its own (a miss answers from it): one
+   * copy per turn of the event loop, so that the writes of a refresh, started together, let
+   * requests in between their copies instead of holding them for the sum.
+   */
+  private copyInTurn(body: Buffer): Promise<Uint8Array<ArrayBuffer>> {
+    const copy = this.copies.then(
+      () =>
+        new Promise<Uint8Array<ArrayBuffer>>((resolve) =>
+          setImmediate(() => resolve(new Uint8Array(body))),
+        ),
+    );
+    this.copies = copy;
+    return copy;
   }
 
   changed(name: string, etag: string): Promise<boolean> {
