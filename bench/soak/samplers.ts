@@ -1,13 +1,12 @@
 /** What the soak records while it runs: each replica's RSS and event-loop lag, upstream calls per cron cycle. */
 import { MetricNames } from '../../src/metrics/metric-names';
 import { type UpstreamSim } from '../../tools/upstream-sim/upstream-sim';
-import { request } from '../support/http';
 import { sleep } from '../support/processes';
+import { scrapeMetrics } from '../support/metrics';
 import { procStatusBytes } from '../support/proc-stats';
 import { type Service } from '../support/servers';
 
-const LAG_P99 = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m;
-const CACHE_BYTES = new RegExp(`^${MetricNames.memoryCacheBytes} (\\S+)$`, 'm');
+const LAG_P99 = 'nodejs_eventloop_lag_p99_seconds';
 
 export interface ReplicaSample {
   /** Milliseconds since the soak's start. */
@@ -32,32 +31,19 @@ export async function sampleReplicas(
       replicas.map(async (replica, i) => {
         const [rssBytes, metrics] = await Promise.all([
           procStatusBytes(replica.pid, 'VmRSS'),
-          scrapeMetrics(replica.url),
+          scrapeMetrics(replica.url, 5_000).catch(() => null),
         ]);
         samples[i].push({
           atMs: Date.now() - startedAt,
           rssBytes,
-          lagP99S: metricValue(metrics, LAG_P99),
-          cacheBytes: metricValue(metrics, CACHE_BYTES),
+          lagP99S: metrics?.get(LAG_P99) ?? null,
+          cacheBytes: metrics?.get(MetricNames.memoryCacheBytes) ?? null,
         });
       }),
     );
     await sleep(intervalMs);
   }
   return samples;
-}
-
-async function scrapeMetrics(url: string): Promise<string | null> {
-  try {
-    return (await request(`${url}/metrics`, {}, 5_000)).text;
-  } catch {
-    return null;
-  }
-}
-
-function metricValue(metrics: string | null, line: RegExp): number | null {
-  const value = metrics === null ? undefined : line.exec(metrics)?.[1];
-  return value === undefined ? null : Number(value);
 }
 
 export interface Cycle {
