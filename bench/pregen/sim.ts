@@ -40,7 +40,7 @@ export async function warmSim(
   dates: string[],
   companies: number,
 ): Promise<WarmDate[]> {
-  const timeoutMs = WARM_REQUEST_TIMEOUT_MS.base + companies * WARM_REQUEST_TIMEOUT_MS.perCompany;
+  const timeoutMs = warmRequestTimeoutMs(companies);
   const warm: WarmDate[] = [];
   for (const date of dates) {
     const started = performance.now();
@@ -63,7 +63,9 @@ export async function warmSim(
 
 /** Seconds the warm-up of `days` dates of `companies` may take. */
 export function warmBudgetS(companies: number, days: number): number {
-  return (
-    (days * (WARM_REQUEST_TIMEOUT_MS.base + companies * WARM_REQUEST_TIMEOUT_MS.perCompany)) / 1000
-  );
+  return (days * warmRequestTimeoutMs(companies)) / 1000;
+}
+
+function warmRequestTimeoutMs(companies: number): number {
+  return WARM_REQUEST_TIMEOUT_MS.base + companies * WARM_REQUEST_TIMEOUT_MS.perCompany;
 }
