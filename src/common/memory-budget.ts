@@ -24,11 +24,6 @@ export class MemoryBudget {
     return this.held;
   }
 
-  /** The largest of the last answers remembered; null before the first. */
-  get expectedAnswerBytes(): number | null {
-    return this.recentAnswers.length === 0 ? null : Math.max(...this.recentAnswers);
-  }
-
   /** Notes an answer's size, what the next reservation of an unknown size expects. */
   rememberAnswer(bytes: number): void {
     this.recentAnswers.push(bytes);
@@ -43,11 +38,13 @@ export class MemoryBudget {
   }
 
   /**
-   * Reserves the answer expected when its turn comes (the whole budget before any answer is
-   * known); resolves with the bytes counted as held.
+   * Reserves the answer expected when its turn comes (the largest of those remembered, or the
+   * whole budget before any); resolves with the bytes counted as held.
    */
   reserveExpected(): Promise<number> {
-    return this.enqueue(() => this.expectedAnswerBytes ?? this.totalBytes);
+    return this.enqueue(() =>
+      this.recentAnswers.length === 0 ? this.totalBytes : Math.max(...this.recentAnswers),
+    );
   }
 
   /** Counts `bytes` more as held at once, delaying later reservations instead. */
