@@ -83,6 +83,24 @@ describe('Health probes: GET /health, /health/live and /health/ready', () => {
     });
   });
 
+  it('should check each dependency once for a burst of health calls', async () => {
+    const stack = await startTestApp({ UPSTREAM_BASE_URL: sim.url });
+    try {
+      // Absent until the first read.
+      const readsBefore = metric(await scrape(stack.url), BLOB_READS) || 0;
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => health(`${stack.url}/health${i % 2 ? '/ready' : ''}`)),
+      );
+      const reads = metric(await scrape(stack.url), BLOB_READS) - readsBefore;
+
+      expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+      // One probe read and the window's 7 manifests, against 10 × 8 + 10 unshared.
+      expect(reads).toBe(8);
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('should stay ready on the upstream alone, and not ready with neither', async () => {
     const azurite = await startAzurite();
     const closedPort = await freePort();

@@ -16,6 +16,8 @@ import { RedisHealthIndicator } from './indicators/redis.health';
 import { ShutdownHealthIndicator } from './indicators/shutdown.health';
 import { UpstreamHealthIndicator } from './indicators/upstream.health';
 import { WarmUpHealthIndicator } from './indicators/warm-up.health';
+import { CHECK_REUSE_MS, DependencyProbe } from './indicators/probe';
+import { RecentOutcomes } from './recent-outcomes';
 import { BlobModule } from '../blob/blob.module';
 
 /** Kubernetes probes and the details page: one indicator per dependency. */
@@ -41,6 +43,8 @@ import { BlobModule } from '../blob/blob.module';
     ReadsHealthIndicator,
     ShutdownHealthIndicator,
     WarmUpHealthIndicator,
+    DependencyProbe,
+    { provide: RecentOutcomes, useFactory: () => new RecentOutcomes({ reuseMs: CHECK_REUSE_MS }) },
   ],
 })
 export class HealthModule {}

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthIndicatorResult } from '@nestjs/terminus';
 import { RedisClientService } from '../../redis/redis-client.service';
-import { probe } from './probe';
+import { DependencyProbe } from './probe';
 
 @Injectable()
 export class RedisHealthIndicator {
   constructor(
-    private readonly indicators: HealthIndicatorService,
+    private readonly probe: DependencyProbe,
     private readonly redis: RedisClientService,
   ) {}
 
   check(): Promise<HealthIndicatorResult> {
-    return probe(this.indicators, 'redis', () => this.redis.ping());
+    return this.probe.check('redis', () => this.redis.ping());
   }
 }

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthIndicatorResult } from '@nestjs/terminus';
 import { UpstreamClient } from '../../upstream/upstream.client';
-import { probe, PROBE_TIMEOUT_MS } from './probe';
+import { DependencyProbe, PROBE_TIMEOUT_MS } from './probe';
 
 @Injectable()
 export class UpstreamHealthIndicator {
   constructor(
-    private readonly indicators: HealthIndicatorService,
+    private readonly probe: DependencyProbe,
     private readonly upstream: UpstreamClient,
   ) {}
 
   check(): Promise<HealthIndicatorResult> {
-    return probe(this.indicators, 'upstream', () => this.upstream.ping(PROBE_TIMEOUT_MS));
+    return this.probe.check('upstream', () => this.upstream.ping(PROBE_TIMEOUT_MS));
   }
 }
