@@ -10,7 +10,7 @@ export const PROBE_TIMEOUT_MS = 2_000;
 // Health routes take no credential: a flood of them costs each dependency one check a second.
 export const CHECK_REUSE_MS = 1_000;
 
-/** Checks of one dependency each, shared by every health call within CHECK_REUSE_MS. */
+/** One check per dependency at a time, its outcome shared by every health call for CHECK_REUSE_MS. */
 @Injectable()
 export class DependencyProbe {
   constructor(
